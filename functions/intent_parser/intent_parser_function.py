@@ -1,0 +1,38 @@
+"""Intent parser Lambda: message -> structured intent.
+
+OpenAI (structured outputs) when a key is configured, the offline parser
+otherwise or whenever OpenAI fails; `parser` in the answer says which answered.
+The openai package is imported only on the OpenAI path.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from courtbooking import config
+from courtbooking.booking_service import utc_now
+from courtbooking.envelope import service_handler
+from courtbooking.intent import IntentService
+from courtbooking.models import Intent, IntentRequest
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+@lru_cache(maxsize=1)
+def intent_service() -> IntentService:
+    return IntentService(config.facility(), config.openai_settings())
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+@service_handler(IntentRequest, logger.set_correlation_id)
+def handler(request: IntentRequest) -> Intent:
+    intent = intent_service().parse(request.message, request.now or utc_now())
+    if config.openai_settings().configured and intent.parser == "offline":
+        metrics.add_metric(name="OfflineParserFallbacks", unit=MetricUnit.Count, value=1)
+    return intent

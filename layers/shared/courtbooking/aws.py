@@ -1,0 +1,38 @@
+"""AWS clients, created once per container with explicit timeouts and retries.
+
+Endpoints come from boto3's own settings (`AWS_ENDPOINT_URL_DYNAMODB`,
+`AWS_ENDPOINT_URL_LAMBDA`), so the local run and the tests point the very same
+code at moto or at the local Lambda endpoint.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+# DynamoDB answers in milliseconds; fail fast and retry a bounded number of times
+# so a throttled table becomes a clear 503 well inside API Gateway's 30 s limit.
+DYNAMODB_CONFIG = Config(connect_timeout=2, read_timeout=4, retries={"mode": "standard", "max_attempts": 3})
+
+
+@lru_cache(maxsize=1)
+def dynamodb_client() -> Any:
+    return boto3.client("dynamodb", config=DYNAMODB_CONFIG)
+
+
+def lambda_client(read_timeout: float) -> Any:
+    """A Lambda client whose read timeout covers the slowest downstream function.
+
+    Invokes are never retried by botocore: a retried booking invoke would run the
+    booking twice; the workflow decides what to do with a failure instead.
+    """
+    return _lambda_client(round(read_timeout, 1))
+
+
+@lru_cache(maxsize=4)
+def _lambda_client(read_timeout: float) -> Any:
+    config = Config(connect_timeout=2, read_timeout=read_timeout, retries={"mode": "standard", "total_max_attempts": 1})
+    return boto3.client("lambda", config=config)

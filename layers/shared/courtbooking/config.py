@@ -1,0 +1,195 @@
+"""Every environment variable the service reads, in one place, read once.
+
+`template.yaml` sets these on each function; the local run sets them too.
+A required variable that is missing, or a value that cannot be used, fails
+loudly at start-up with a message naming the variable, rather than letting a
+function run on a silent default.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import time
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# --- variable names (the only place they are spelled out) -------------------
+TABLE_NAME = "TABLE_NAME"
+FACILITY_TIMEZONE = "FACILITY_TIMEZONE"
+COURTS = "COURTS"
+OPENING_TIME = "OPENING_TIME"
+CLOSING_TIME = "CLOSING_TIME"
+SLOT_MINUTES = "SLOT_MINUTES"
+BOOKING_HORIZON_DAYS = "BOOKING_HORIZON_DAYS"
+OPENAI_MODEL = "OPENAI_MODEL"
+OPENAI_API_KEY = "OPENAI_API_KEY"
+OPENAI_BASE_URL = "OPENAI_BASE_URL"
+OPENAI_API_KEY_PARAMETER = "OPENAI_API_KEY_PARAMETER"
+OPENAI_API_KEY_SECRET = "OPENAI_API_KEY_SECRET"  # noqa: S105 - a variable name, not a secret
+OPENAI_TIMEOUT_SECONDS = "OPENAI_TIMEOUT_SECONDS"
+INTENT_PARSER_FUNCTION = "INTENT_PARSER_FUNCTION"
+AVAILABILITY_FUNCTION = "AVAILABILITY_FUNCTION"
+BOOKING_FUNCTION = "BOOKING_FUNCTION"
+
+DEFAULT_COURTS = "Court A,Court B,Court C"
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or unusable; raised at start-up, never for user input."""
+
+
+def _get(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        if default is None:
+            raise ConfigurationError(f"environment variable {name} is required but not set")
+        return default
+    return value.strip()
+
+
+def _hhmm(name: str, default: str) -> time:
+    raw = _get(name, default)
+    try:
+        hours, minutes = raw.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError as exc:
+        raise ConfigurationError(f"{name}={raw!r} is not a time of day like 08:00") from exc
+
+
+def _positive_int(name: str, default: str) -> int:
+    raw = _get(name, default)
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name}={raw!r} is not a whole number") from exc
+    if value <= 0:
+        raise ConfigurationError(f"{name}={raw!r} must be greater than zero")
+    return value
+
+
+@dataclass(frozen=True)
+class Facility:
+    """The rules of the facility: which courts exist and when they can be booked."""
+
+    timezone: ZoneInfo
+    courts: tuple[str, ...]
+    opening: time
+    closing: time
+    slot_minutes: int
+    horizon_days: int
+
+    @classmethod
+    def from_env(cls) -> Facility:
+        tz_name = _get(FACILITY_TIMEZONE, "UTC")
+        try:
+            tz = ZoneInfo(tz_name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigurationError(f"{FACILITY_TIMEZONE}={tz_name!r} is not an IANA time zone") from exc
+        courts = tuple(c.strip() for c in _get(COURTS, DEFAULT_COURTS).split(",") if c.strip())
+        if not courts:
+            raise ConfigurationError(f"{COURTS} names no court")
+        if len({c.casefold() for c in courts}) != len(courts):
+            raise ConfigurationError(f"{COURTS} names a court twice")
+        facility = cls(
+            timezone=tz,
+            courts=courts,
+            opening=_hhmm(OPENING_TIME, "08:00"),
+            closing=_hhmm(CLOSING_TIME, "21:00"),
+            slot_minutes=_positive_int(SLOT_MINUTES, "60"),
+            horizon_days=_positive_int(BOOKING_HORIZON_DAYS, "14"),
+        )
+        facility.validate()
+        return facility
+
+    def validate(self) -> None:
+        open_min = self.opening.hour * 60 + self.opening.minute
+        close_min = self.closing.hour * 60 + self.closing.minute
+        if close_min <= open_min:
+            raise ConfigurationError(f"{CLOSING_TIME} must be later than {OPENING_TIME}")
+        if (close_min - open_min) % self.slot_minutes:
+            raise ConfigurationError(
+                f"the opening hours ({self.opening:%H:%M}-{self.closing:%H:%M}) are not a whole "
+                f"number of {SLOT_MINUTES}={self.slot_minutes} slots"
+            )
+
+    @property
+    def opening_minutes(self) -> int:
+        return self.opening.hour * 60 + self.opening.minute
+
+    @property
+    def closing_minutes(self) -> int:
+        return self.closing.hour * 60 + self.closing.minute
+
+    def court_named(self, name: str | None) -> str | None:
+        """The configured spelling of a court name, matched case-insensitively."""
+        if not name:
+            return None
+        wanted = " ".join(name.split()).casefold()
+        for court in self.courts:
+            if court.casefold() == wanted:
+                return court
+        return None
+
+
+@dataclass(frozen=True)
+class OpenAISettings:
+    model: str
+    api_key: str | None
+    base_url: str | None
+    key_parameter: str | None
+    key_secret: str | None
+    timeout_seconds: float
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.api_key or self.key_parameter or self.key_secret)
+
+    @classmethod
+    def from_env(cls) -> OpenAISettings:
+        raw_timeout = _get(OPENAI_TIMEOUT_SECONDS, "6")
+        try:
+            timeout = float(raw_timeout)
+        except ValueError as exc:
+            raise ConfigurationError(f"{OPENAI_TIMEOUT_SECONDS}={raw_timeout!r} is not a number") from exc
+        return cls(
+            model=_get(OPENAI_MODEL, "gpt-4o-mini"),
+            api_key=os.environ.get(OPENAI_API_KEY) or None,
+            base_url=os.environ.get(OPENAI_BASE_URL) or None,
+            key_parameter=os.environ.get(OPENAI_API_KEY_PARAMETER) or None,
+            key_secret=os.environ.get(OPENAI_API_KEY_SECRET) or None,
+            timeout_seconds=timeout,
+        )
+
+    def __repr__(self) -> str:  # never print the key
+        return (
+            f"OpenAISettings(model={self.model!r}, api_key={'***' if self.api_key else None}, "
+            f"base_url={self.base_url!r}, key_parameter={self.key_parameter!r}, "
+            f"key_secret={self.key_secret!r}, timeout_seconds={self.timeout_seconds})"
+        )
+
+
+@lru_cache(maxsize=1)
+def facility() -> Facility:
+    """The facility, read from the environment once per container."""
+    return Facility.from_env()
+
+
+@lru_cache(maxsize=1)
+def openai_settings() -> OpenAISettings:
+    return OpenAISettings.from_env()
+
+
+def table_name() -> str:
+    return _get(TABLE_NAME)
+
+
+def function_name(variable: str) -> str:
+    """The name (or ARN) of a downstream function the orchestrator invokes."""
+    return _get(variable)
+
+
+def reset() -> None:
+    """Forget cached settings (tests change the environment between cases)."""
+    facility.cache_clear()
+    openai_settings.cache_clear()

@@ -1,0 +1,82 @@
+"""The `{"success": ..., "data"|"error": ...}` envelope every service answers with.
+
+`service_handler` is the one place that turns an event into a validated request
+and an outcome into an envelope, so the three service handlers stay thin and
+answer bad input the same way: `success: false`, a stable code, a message that
+names the field. Faults of ours (a bug, an unexpected AWS error) are not caught
+here: Lambda reports them as function errors and the orchestrator answers 502.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ServiceError
+from .models import Contract, ErrorCode
+
+RequestT = TypeVar("RequestT", bound=Contract)
+MAX_REPORTED_ERRORS = 3
+
+
+def success(data: BaseModel) -> dict[str, Any]:
+    return {"success": True, "data": data.model_dump(mode="json")}
+
+
+def failure(code: ErrorCode | str, message: str) -> dict[str, Any]:
+    return {"success": False, "error": {"code": str(code), "message": message}}
+
+
+def describe_validation(error: ValidationError) -> str:
+    """'slot_id: Field required; user_id: String should have at most 128 characters'."""
+    parts = []
+    for item in error.errors(include_url=False)[:MAX_REPORTED_ERRORS]:
+        location = ".".join(str(p) for p in item["loc"]) or "event"
+        parts.append(f"{location}: {item['msg']}")
+    more = len(error.errors()) - MAX_REPORTED_ERRORS
+    if more > 0:
+        parts.append(f"and {more} more")
+    return "invalid request: " + "; ".join(parts)
+
+
+def service_handler(
+    request_model: type[RequestT],
+    on_correlation_id: Callable[[str], None] | None = None,
+) -> Callable[[Callable[[RequestT], BaseModel]], Callable[[Any, Any], dict[str, Any]]]:
+    """Wrap `fn(request) -> model` as a Lambda handler answering envelopes."""
+
+    def decorate(fn: Callable[[RequestT], BaseModel]) -> Callable[[Any, Any], dict[str, Any]]:
+        @functools.wraps(fn)
+        def handler(event: Any, context: Any) -> dict[str, Any]:
+            try:
+                request = request_model.model_validate(event)
+            except ValidationError as exc:
+                return failure(ErrorCode.INVALID_REQUEST, describe_validation(exc))
+            if request.correlation_id and on_correlation_id:
+                on_correlation_id(request.correlation_id)
+            try:
+                return success(fn(request))
+            except ServiceError as exc:
+                return failure(exc.code, exc.message)
+
+        return handler
+
+    return decorate
+
+
+def describe_validation_errors(errors: Sequence[Any]) -> str:
+    """The same wording for Powertools' request validation errors (list of pydantic-style dicts)."""
+    parts = []
+    for item in list(errors)[:MAX_REPORTED_ERRORS]:
+        loc = [str(p) for p in item.get("loc", ()) if p != "body"]
+        location = ".".join(loc) or "body"
+        message = item.get("msg", "invalid")
+        if item.get("type") == "json_invalid":
+            location, message = "body", "is not valid JSON"
+        elif item.get("type") == "missing" and not loc:
+            message = "a JSON object is required"
+        parts.append(f"{location}: {message}")
+    return "invalid request: " + "; ".join(parts)

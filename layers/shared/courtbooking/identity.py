@@ -1,0 +1,32 @@
+"""Who is asking: the rule the orchestrator applies to every API request."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .errors import InvalidRequest
+
+GUEST = "guest"
+USER_ID_HEADER = "x-user-id"
+_USER_ID = re.compile(r"^[A-Za-z0-9_.@:+\-|]{1,128}$")
+
+
+def caller_id(event: dict[str, Any]) -> str:
+    """The JWT `sub` claim when an authorizer validated a token; else `X-User-Id`; else `guest`.
+
+    API Gateway builds `requestContext`, so a client cannot forge the authorizer
+    block; with an authorizer present any `X-User-Id` header is ignored.
+    """
+    authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+    claims = (authorizer.get("jwt") or {}).get("claims") or {}
+    if claims.get("sub"):
+        return str(claims["sub"])
+    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
+    header = headers.get(USER_ID_HEADER)
+    if header is None or not str(header).strip():
+        return GUEST
+    header = str(header).strip()
+    if not _USER_ID.match(header):
+        raise InvalidRequest("X-User-Id must be 1 to 128 characters of letters, digits and . _ @ : + - |")
+    return header

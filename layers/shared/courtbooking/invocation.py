@@ -1,0 +1,97 @@
+"""How the orchestrator reaches the three services: one `Invoker` interface.
+
+In AWS (and in the local stack, through `AWS_ENDPOINT_URL_LAMBDA`) it is
+`LambdaInvoker`: boto3 `lambda.invoke`, RequestResponse. `InProcessInvoker`
+calls handlers in this process but passes events and answers through JSON, as
+Lambda does, so a test sees what the wire would carry.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from typing import Any, Protocol
+
+from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, ReadTimeoutError
+
+
+class Service(StrEnum):
+    INTENT_PARSER = "intent parser"
+    AVAILABILITY = "availability"
+    BOOKING = "booking"
+
+
+class DownstreamFailure(Exception):
+    """A service crashed, timed out, or answered something that is not its contract."""
+
+    def __init__(self, service: Service, kind: str, detail: str) -> None:
+        super().__init__(f"the {service} service {kind}: {detail}")
+        self.service = service
+        self.kind = kind  # "failed" | "timed out" | "answered malformed output" | "is unavailable"
+        self.detail = detail
+
+    @property
+    def timed_out(self) -> bool:
+        return self.kind == "timed out"
+
+
+class Invoker(Protocol):
+    def invoke(self, service: Service, payload: dict[str, Any]) -> Any:
+        """Invoke a service synchronously and return its decoded JSON answer."""
+        ...
+
+
+def _decode(service: Service, raw: bytes | str) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise DownstreamFailure(service, "answered malformed output", "the answer is not JSON") from None
+
+
+class LambdaInvoker:
+    def __init__(self, client: Any, function_names: Mapping[Service, str]) -> None:
+        self._client = client
+        self._names = dict(function_names)
+
+    def invoke(self, service: Service, payload: dict[str, Any]) -> Any:
+        name = self._names[service]
+        try:
+            response = self._client.invoke(
+                FunctionName=name,
+                InvocationType="RequestResponse",
+                Payload=json.dumps(payload).encode(),
+            )
+            raw = response["Payload"].read()
+        except ReadTimeoutError:
+            raise DownstreamFailure(service, "timed out", f"no answer from {name} in time") from None
+        except (ConnectTimeoutError, BotoCoreError) as exc:
+            raise DownstreamFailure(service, "is unavailable", f"{name} could not be reached ({exc})") from None
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            raise DownstreamFailure(
+                service, "is unavailable", f"{name}: {error.get('Code')}: {error.get('Message')}"
+            ) from None
+        if response.get("FunctionError"):
+            body = _decode(service, raw) if raw else {}
+            message = body.get("errorMessage", "") if isinstance(body, dict) else ""
+            kind = "timed out" if "timed out" in message.lower() else "failed"
+            raise DownstreamFailure(service, kind, message or response["FunctionError"])
+        return _decode(service, raw)
+
+
+class InProcessInvoker:
+    """Runs handlers in this process with Lambda's JSON round trip (tests and simple local use)."""
+
+    def __init__(self, handlers: Mapping[Service, Callable[[Any, Any], Any]], context_factory: Callable[[], Any]):
+        self._handlers = dict(handlers)
+        self._context_factory = context_factory
+
+    def invoke(self, service: Service, payload: dict[str, Any]) -> Any:
+        event = json.loads(json.dumps(payload))
+        try:
+            answer = self._handlers[service](event, self._context_factory())
+            wire = json.dumps(answer)
+        except Exception as exc:  # a crash in a service is that service's failure, as in Lambda
+            raise DownstreamFailure(service, "failed", f"{type(exc).__name__}: {exc}") from exc
+        return _decode(service, wire)

@@ -1,0 +1,200 @@
+"""The service contracts: what each Lambda accepts and answers.
+
+These pydantic models are the single definition of every event and answer in
+the workflow; handlers validate against them at the edge, and the tests use
+them to check the event files in `events/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+MAX_MESSAGE_CHARS = 500
+
+
+def _check_hhmm(value: str) -> str:
+    if not _HHMM.match(value):
+        raise ValueError("must be a time of day as HH:MM (00:00 to 23:59)")
+    return value
+
+
+HHMM = Annotated[str, AfterValidator(_check_hhmm)]
+UserId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@:+\-|]+$"),
+]
+Action = Literal["book", "check", "cancel", "list"]
+ParserName = Literal["openai", "offline"]
+
+
+class Contract(BaseModel):
+    """Base of every request: unknown fields are refused so a typo is named, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    correlation_id: str | None = Field(
+        default=None, max_length=128, description="The API request id, carried to every service's logs."
+    )
+
+
+class ErrorCode(StrEnum):
+    INVALID_REQUEST = "INVALID_REQUEST"
+    SLOT_TAKEN = "SLOT_TAKEN"
+    SLOT_INVALID = "SLOT_INVALID"
+    NOT_FOUND = "NOT_FOUND"
+    LIMIT_REACHED = "LIMIT_REACHED"
+    IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
+    REQUEST_IN_PROGRESS = "REQUEST_IN_PROGRESS"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+
+
+# --- intent parser ------------------------------------------------------------
+
+
+class TimeWindow(BaseModel):
+    start: HHMM
+    end: HHMM
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TimeWindow:
+        if self.end <= self.start:
+            raise ValueError("window end must be later than its start")
+        return self
+
+
+class Intent(BaseModel):
+    """What the person asked for, resolved in the facility's time zone."""
+
+    action: Action | None = None
+    date: dt.date | None = None
+    time: HHMM | None = None
+    window: TimeWindow | None = None
+    court: str | None = None
+    duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    raw_message: str = ""
+    parser: ParserName = "offline"
+
+    @property
+    def understood(self) -> bool:
+        return any((self.action, self.date, self.time, self.window, self.court))
+
+
+class IntentRequest(Contract):
+    message: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    now: dt.datetime | None = Field(default=None, description="Reference instant (ISO-8601); defaults to now.")
+
+    @model_validator(mode="after")
+    def _aware(self) -> IntentRequest:
+        if self.now is not None and self.now.tzinfo is None:
+            raise ValueError("now must include a UTC offset, e.g. 2026-11-27T15:00:00Z")
+        return self
+
+
+# --- availability ---------------------------------------------------------------
+
+
+class AvailabilityQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    action: Action | None = None
+    date: dt.date
+    time: HHMM | None = None
+    window: TimeWindow | None = None
+    court: str | None = Field(default=None, max_length=64)
+    duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+
+
+class AvailabilityRequest(Contract):
+    """Either `{"intent": {...}}` (the intent parser's data) or the same fields at the top level."""
+
+    intent: AvailabilityQuery
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_form(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "intent" not in data and "date" in data:
+            inner = {k: data[k] for k in AvailabilityQuery.model_fields if k in data}
+            rest = {k: v for k, v in data.items() if k not in AvailabilityQuery.model_fields}
+            return {**rest, "intent": inner}
+        return data
+
+
+class Slot(BaseModel):
+    slot_id: str
+    court: str
+    date: dt.date
+    time: HHMM
+    duration_minutes: int
+
+
+class Availability(BaseModel):
+    date: dt.date
+    slots: list[Slot] = Field(description="Free slots that match what was asked.")
+    alternatives: list[Slot] = Field(
+        default_factory=list, description="Nearest free starts that day when nothing matched the asked time."
+    )
+    message: str
+
+
+# --- booking ------------------------------------------------------------------
+
+
+class BookingRequest(Contract):
+    slot_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    user_id: UserId
+    duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+
+
+class Booking(BaseModel):
+    booking_id: str
+    court: str
+    date: dt.date
+    time: HHMM
+    duration_minutes: int
+    user_id: str
+    message: str = ""
+
+
+# --- envelope -----------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class Success(BaseModel, Generic[T]):
+    success: Literal[True] = True
+    data: T
+
+
+class Failure(BaseModel):
+    success: Literal[False] = False
+    error: ErrorBody
+
+
+# --- orchestrator (HTTP) --------------------------------------------------------
+
+ChatStatus = Literal["booked", "alternatives", "available", "unavailable", "needs_input"]
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)]
+
+
+class ChatResponse(BaseModel):
+    status: ChatStatus
+    response: str
+    intent: Intent | None = None
+    booking: Booking | None = None
+    slots: list[Slot] = Field(default_factory=list)

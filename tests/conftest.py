@@ -1,0 +1,124 @@
+"""Shared fixtures.
+
+DynamoDB is moto in server mode, reached over real HTTP through boto3's own
+`AWS_ENDPOINT_URL_DYNAMODB`; every test gets a fresh table built from the
+definition in template.yaml, so the test table cannot drift from the real one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from courtbooking import config
+from courtbooking.booking_service import BookingService
+from local import template
+from local.context import LambdaContext
+from local.stack import base_environment
+
+FUNCTION_MODULES = ("intent_parser_function", "availability_function", "booking_function", "orchestrator_function")
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+def reset_caches() -> None:
+    """Forget every per-container cache (settings, clients, services) between tests."""
+    import sys
+
+    from courtbooking import aws
+
+    config.reset()
+    aws.dynamodb_client.cache_clear()
+    aws._lambda_client.cache_clear()
+    for name in FUNCTION_MODULES:
+        module = sys.modules.get(name)
+        if module is None:
+            continue
+        for attr in ("booking_service", "intent_service"):
+            if hasattr(module, attr):
+                getattr(module, attr).cache_clear()
+        if hasattr(module, "_workflow"):
+            module._workflow = None
+
+
+@pytest.fixture
+def aws_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The environment a deployed function has, pointed at moto; OpenAI not configured."""
+    for key in list(os.environ):
+        if key.startswith(("OPENAI_", "AWS_ENDPOINT_URL")):
+            monkeypatch.delenv(key)
+    for key, value in base_environment(moto_endpoint).items():
+        monkeypatch.setenv(key, value)
+    defaults = template.parameter_defaults()
+    monkeypatch.setenv("FACILITY_TIMEZONE", defaults["FacilityTimezone"])
+    monkeypatch.setenv("COURTS", defaults["Courts"])
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "CourtBooking")
+    reset_caches()
+    yield
+    reset_caches()
+
+
+@pytest.fixture
+def table_name(aws_env: None, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    name = f"bookings-{uuid.uuid4().hex[:8]}"
+    boto3.client("dynamodb").create_table(**template.table_definition("BookingsTable", name))
+    monkeypatch.setenv("TABLE_NAME", name)
+    reset_caches()
+    return name
+
+
+@pytest.fixture
+def dynamodb(aws_env: None) -> Any:
+    return boto3.client("dynamodb")
+
+
+def table_items(client: Any, table: str) -> list[dict[str, Any]]:
+    """Every item in a test table (tests may scan; the service never does)."""
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"TableName": table}
+    while True:
+        page = client.scan(**kwargs)
+        items.extend(page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+class Clock:
+    """A settable clock for the layer's services."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    # A Friday afternoon, in UTC.
+    return Clock(dt.datetime(2026, 11, 27, 13, 30, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+def service(table_name: str, dynamodb: Any, clock: Clock) -> BookingService:
+    return BookingService(dynamodb, table_name, config.Facility.from_env(), clock=clock)
+
+
+@pytest.fixture
+def lambda_context() -> LambdaContext:
+    return LambdaContext(function_name="test-function")
