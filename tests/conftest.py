@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 import pytest
+
 from courtbooking import config
 from courtbooking.booking_service import BookingService
 from local import template

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from aws_lambda_powertools import Logger, Tracer
+
 from courtbooking import config
 from courtbooking.aws import dynamodb_client
 from courtbooking.booking_service import BookingService

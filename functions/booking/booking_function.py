@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
+
 from courtbooking import config
 from courtbooking.aws import dynamodb_client
 from courtbooking.booking_service import BookingService

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
+
 from courtbooking import config
 from courtbooking.booking_service import utc_now
 from courtbooking.envelope import service_handler

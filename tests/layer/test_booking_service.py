@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+
 from courtbooking.booking_service import BookingService
 from courtbooking.errors import InvalidRequest, SlotInvalid, SlotTaken
 from courtbooking.models import AvailabilityQuery, TimeWindow
-
 from tests.conftest import table_items
 
 SAT = dt.date(2026, 11, 28)  # the day after the clock's Friday
@@ -146,7 +146,8 @@ def test_a_time_outside_opening_hours_gets_alternatives(service: BookingService)
 def test_dates_outside_the_horizon_have_no_slots_and_say_why(service: BookingService) -> None:
     assert "in the past" in service.availability(query(date=dt.date(2026, 11, 1))).message
     far = service.availability(query(date=dt.date(2027, 1, 30)))
-    assert far.slots == [] and "14 days ahead" in far.message
+    assert far.slots == []
+    assert "14 days ahead" in far.message
 
 
 def test_an_unknown_court_is_a_clear_error(service: BookingService) -> None:
