@@ -70,7 +70,6 @@ def health() -> dict[str, str]:
 
 
 @app.post("/chat")
-@tracer.capture_method
 def chat(request: Annotated[ChatRequest, Body(embed=False)]) -> ChatResponse:
     user_id = caller_id(app.current_event.raw_event)
     return workflow().chat(request.message, user_id, correlation_id=app.current_event.request_context.request_id)

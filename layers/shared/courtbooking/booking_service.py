@@ -85,7 +85,7 @@ class BookingService:
     def availability(self, query: AvailabilityQuery) -> Availability:
         """Free slots matching the query, and the nearest alternatives when none match."""
         now = self._clock()
-        date = query.date
+        date = query.date or self.schedule.local_now(now).date()
         asked_court = None
         if query.court:
             asked_court = self.facility.court_named(query.court)

@@ -103,7 +103,7 @@ class AvailabilityQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     action: Action | None = None
-    date: dt.date
+    date: dt.date | None = Field(default=None, description="Defaults to today in the facility's time zone.")
     time: HHMM | None = None
     window: TimeWindow | None = None
     court: str | None = Field(default=None, max_length=64)
@@ -118,7 +118,7 @@ class AvailabilityRequest(Contract):
     @model_validator(mode="before")
     @classmethod
     def _flat_form(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "intent" not in data and "date" in data:
+        if isinstance(data, dict) and "intent" not in data:
             inner = {k: data[k] for k in AvailabilityQuery.model_fields if k in data}
             rest = {k: v for k, v in data.items() if k not in AvailabilityQuery.model_fields}
             return {**rest, "intent": inner}

@@ -1,0 +1,65 @@
+# Two commands for a newcomer:  make run   and   make test
+# Everything else here is what those two are made of.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.13 (the Lambda runtime) when present, else the machine's python3 (3.11+).
+PYENV_313 := $(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13)))
+PYTHON_BASE ?= $(or $(shell command -v python3.13 2>/dev/null),$(PYENV_313),python3)
+# sam build needs the runtime's Python on PATH.
+PY313_DIR := $(dir $(or $(PYENV_313),$(shell command -v python3.13 2>/dev/null)))
+
+VENV := .venv
+PY := $(VENV)/bin/python
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+STAMP := $(VENV)/.installed
+REQS := requirements-dev.txt layers/shared/requirements.txt $(wildcard functions/*/requirements.txt)
+
+FUNCTION ?= AvailabilityFunction
+EVENT ?= events/availability_intent.json
+
+.PHONY: help run test lint format invoke chat events build validate bench-parser clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+$(STAMP): $(REQS)
+	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+$(SAM): 
+	@test -x $(SAM_VENV)/bin/python || $(PYTHON_BASE) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli
+
+run: $(STAMP) ## run the API locally on http://127.0.0.1:3000 (DynamoDB: moto on loopback)
+	$(PY) -m local.run $(ARGS)
+
+test: $(STAMP) $(SAM) ## run every test (unit, functional, local stack, sam build)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	PATH="$(PY313_DIR):$$PATH" SAM_CLI_TELEMETRY=0 SAM_BIN=$(abspath $(SAM)) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff and cfn-lint
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(VENV)/bin/cfn-lint template.yaml
+
+format: $(STAMP) ## format the code
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+events: $(STAMP) ## move the dates in events/*.json to today (for sam local invoke -e)
+	$(PY) -m local.events --refresh
+
+build: $(SAM) ## sam build (arm64, as deployed)
+	PATH="$(PY313_DIR):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM) build
+
+validate: $(SAM) ## sam validate --lint
+	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region us-east-1
+
+clean: ## remove the virtualenvs and build output
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache

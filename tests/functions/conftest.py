@@ -1,0 +1,60 @@
+"""Fixtures that call the real Lambda handlers, as deployed, from their template entries."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from local import template
+from local.context import LambdaContext
+
+Handler = Callable[[Any], Any]
+
+
+def handler_for(logical_id: str) -> Handler:
+    """The function's handler as template.yaml names it, called with a Lambda-like context."""
+    spec = template.functions({})[logical_id]
+    handler = getattr(importlib.import_module(spec.module), spec.attribute)
+    return lambda event: handler(event, LambdaContext(function_name=logical_id, timeout_seconds=spec.timeout))
+
+
+class Handlers(dict[str, Handler]):
+    """Function logical id -> handler, imported on first use (as a cold start would)."""
+
+    def __missing__(self, logical_id: str) -> Handler:
+        self[logical_id] = handler_for(logical_id)
+        return self[logical_id]
+
+
+@pytest.fixture
+def handlers(table_name: str) -> dict[str, Handler]:
+    return Handlers()
+
+
+@pytest.fixture
+def orchestrator(handlers: dict[str, Handler]) -> Handler:
+    """The orchestrator wired to the three real service handlers through the in-process invoker."""
+    wire(handlers)
+    return handlers["OrchestratorFunction"]
+
+
+def wire(handlers: dict[str, Handler], **replace: Callable[[Any, Any], Any]) -> None:
+    import orchestrator_function
+
+    from courtbooking.invocation import InProcessInvoker, Service
+
+    services = {
+        Service.INTENT_PARSER: handlers["IntentParserFunction"],
+        Service.AVAILABILITY: handlers["AvailabilityFunction"],
+        Service.BOOKING: handlers["BookingFunction"],
+    }
+    wired: dict[Service, Callable[[Any, Any], Any]] = {s: _ignore_context(h) for s, h in services.items()}
+    wired.update({Service(k.replace("_", " ")): v for k, v in replace.items()})
+    orchestrator_function.use_invoker(InProcessInvoker(wired, lambda: None))
+
+
+def _ignore_context(handler: Handler) -> Callable[[Any, Any], Any]:
+    return lambda event, _context: handler(event)

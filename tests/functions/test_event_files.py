@@ -1,0 +1,89 @@
+"""Every event file in events/ through its function's handler, as `sam local invoke -e` sends it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from local import events
+from tests.conftest import table_items
+from tests.functions.conftest import Handler
+
+TODAY = dt.datetime.now(dt.UTC).date()
+TOMORROW = (TODAY + dt.timedelta(days=1)).isoformat()
+
+
+def ok(check: Callable[[dict[str, Any]], bool] = lambda data: True) -> Callable[[Any], bool]:
+    return lambda answer: answer["success"] is True and check(answer["data"])
+
+
+def refused(code: str, words: str) -> Callable[[Any], bool]:
+    return lambda answer: (
+        answer == {"success": False, "error": {"code": code, "message": answer["error"]["message"]}}
+        and (words in answer["error"]["message"])
+    )
+
+
+def http(status: int, check: Callable[[dict[str, Any]], bool] = lambda body: True) -> Callable[[Any], bool]:
+    return lambda answer: answer["statusCode"] == status and check(json.loads(answer["body"]))
+
+
+# file -> (function, what its answer must be)
+EXPECTED: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "intent_parser_book.json": (
+        "IntentParserFunction",
+        ok(lambda d: (d["action"], d["date"], d["time"], d["parser"]) == ("book", TOMORROW, "15:00", "offline")),
+    ),
+    "intent_parser_check.json": (
+        "IntentParserFunction",
+        ok(lambda d: d["action"] == "check" and d["window"] is not None and d["date"] is not None),
+    ),
+    "intent_parser_empty_message.json": ("IntentParserFunction", refused("INVALID_REQUEST", "message")),
+    "availability_intent.json": (
+        "AvailabilityFunction",
+        ok(lambda d: {s["court"] for s in d["slots"]} == {"Court A", "Court B", "Court C"}),
+    ),
+    "availability_window.json": (
+        "AvailabilityFunction",
+        ok(lambda d: len(d["slots"]) == 6 and {s["court"] for s in d["slots"]} == {"Court B"}),
+    ),
+    "availability_bad_time.json": ("AvailabilityFunction", refused("INVALID_REQUEST", "intent.time")),
+    "booking_slot.json": (
+        "BookingFunction",
+        ok(lambda d: (d["court"], d["date"], d["time"], d["user_id"]) == ("Court A", TOMORROW, "15:00", "alice")),
+    ),
+    "booking_two_hours.json": ("BookingFunction", ok(lambda d: d["duration_minutes"] == 120)),
+    "booking_missing_user.json": ("BookingFunction", refused("INVALID_REQUEST", "user_id")),
+    "orchestrator_chat_book.json": (
+        "OrchestratorFunction",
+        http(200, lambda b: b["status"] == "booked" and b["booking"]["user_id"] == "alice"),
+    ),
+    "orchestrator_chat_check.json": ("OrchestratorFunction", http(200, lambda b: b["status"] == "available")),
+    "orchestrator_chat_malformed.json": ("OrchestratorFunction", http(400, lambda b: "JSON" in b["error"]["message"])),
+    "orchestrator_health.json": ("OrchestratorFunction", http(200, lambda b: b == {"status": "ok"})),
+}
+
+
+def test_every_event_file_is_covered() -> None:
+    assert set(events.names()) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_event_file(name: str, handlers: dict[str, Handler], request: pytest.FixtureRequest) -> None:
+    function, expectation = EXPECTED[name]
+    if function == "OrchestratorFunction":
+        request.getfixturevalue("orchestrator")  # wired to the real services in this process
+    answer = handlers[function](events.load(name))
+    json.dumps(answer)  # what Lambda would have to serialise
+    assert expectation(answer), answer
+
+
+@pytest.mark.parametrize("name", ["intent_parser_empty_message.json", "booking_missing_user.json"])
+def test_refused_events_write_nothing(name: str, handlers: dict[str, Handler], dynamodb: Any, table_name: str) -> None:
+    function, _ = EXPECTED[name]
+    handlers[function](events.load(name))
+    assert table_items(dynamodb, table_name) == []

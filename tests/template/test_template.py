@@ -1,0 +1,124 @@
+"""template.yaml: it lints, and it grants each function only what it needs."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from typing import Any
+
+import pytest
+
+from local import template
+from local.template import ROOT
+
+FUNCTIONS = ("IntentParserFunction", "AvailabilityFunction", "BookingFunction", "OrchestratorFunction")
+
+
+def statements(function: str) -> list[dict[str, Any]]:
+    """Every IAM statement in a function's Policies, whichever branch of an !If it sits in."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "Effect" in node and "Action" in node:
+                found.append(node)
+            else:
+                for value in node.values():
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(template.load_template()["Resources"][function]["Properties"].get("Policies", []))
+    return found
+
+
+def actions(function: str) -> set[str]:
+    result: set[str] = set()
+    for statement in statements(function):
+        action = statement["Action"]
+        result.update([action] if isinstance(action, str) else action)
+    return result
+
+
+def test_template_passes_cfn_lint() -> None:
+    from cfnlint.api import lint_all
+
+    problems = lint_all((ROOT / "template.yaml").read_text())
+    # Errors and warnings fail; informational hints (I....) are advice, not faults.
+    assert [str(p) for p in problems if p.rule.id[0] in "EW"] == []
+
+
+def test_every_function_runs_python_313_on_arm64_with_the_layer() -> None:
+    globals_ = template.load_template()["Globals"]["Function"]
+    assert globals_["Runtime"] == "python3.13"
+    assert globals_["Architectures"] == ["arm64"]
+    assert globals_["Layers"] == [{"Ref": "SharedLayer"}]
+    layer = template.load_template()["Resources"]["SharedLayer"]
+    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+    assert layer["Metadata"] == {"BuildMethod": "python3.13", "BuildArchitecture": "arm64"}
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_handler_resolves_to_a_callable(function: str) -> None:
+    spec = template.functions({})[function]
+    path = spec.code_dir / f"{spec.module}.py"
+    module_spec = importlib.util.spec_from_file_location(f"resolved_{spec.module}", path)
+    assert module_spec is not None
+    assert module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    assert callable(getattr(module, spec.attribute))
+    assert (spec.code_dir / "requirements.txt").exists()
+
+
+def test_least_privilege() -> None:
+    assert actions("IntentParserFunction") == {"ssm:GetParameter", "secretsmanager:GetSecretValue"}
+    assert actions("AvailabilityFunction") == {"dynamodb:Query", "dynamodb:GetItem"}
+    assert actions("BookingFunction") <= {
+        "dynamodb:PutItem",
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:DeleteItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:ConditionCheckItem",
+    }
+    assert actions("OrchestratorFunction") == {"lambda:InvokeFunction"}
+    invoke = statements("OrchestratorFunction")[0]["Resource"]
+    assert invoke == [{"Fn::GetAtt": [f, "Arn"]} for f in FUNCTIONS[:3]]
+    for function in FUNCTIONS:
+        policy_text = json.dumps(template.load_template()["Resources"][function]["Properties"].get("Policies", []))
+        assert "*" not in policy_text.replace("/index/*", "").replace("-??????", ""), function
+        assert "dynamodb:Scan" not in policy_text
+
+
+def test_only_table_users_see_the_table_name() -> None:
+    specs = template.functions({"BookingsTable": "t"})
+    assert {f for f, s in specs.items() if "TABLE_NAME" in s.environment} == {"AvailabilityFunction", "BookingFunction"}
+
+
+def test_only_the_intent_parser_carries_openai() -> None:
+    for function in FUNCTIONS:
+        spec = template.functions({})[function]
+        text = (spec.code_dir / "requirements.txt").read_text()
+        assert ("openai" in text) == (function == "IntentParserFunction")
+
+
+def test_bookings_table_is_safe_to_keep() -> None:
+    table = template.load_template()["Resources"]["BookingsTable"]
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["UpdateReplacePolicy"] == "Retain"
+    props = table["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["DeletionProtectionEnabled"] is True
+    assert props["SSESpecification"] == {"SSEEnabled": True}
+
+
+def test_http_api_routes_reach_the_orchestrator() -> None:
+    assert template.http_routes() == {
+        ("POST", "/chat"): "OrchestratorFunction",
+        ("GET", "/health"): "OrchestratorFunction",
+    }
+    outputs = template.load_template()["Outputs"]
+    assert {"ApiUrl", *(f"{f}Name" for f in FUNCTIONS)} <= set(outputs)
