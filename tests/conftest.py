@@ -40,9 +40,10 @@ def reset_caches() -> None:
     """Forget every per-container cache (settings, clients, services) between tests."""
     import sys
 
-    from courtbooking import aws
+    from courtbooking import aws, idempotency
 
     config.reset()
+    idempotency.reset()
     aws.dynamodb_client.cache_clear()
     aws._lambda_client.cache_clear()
     for name in FUNCTION_MODULES:
@@ -52,8 +53,8 @@ def reset_caches() -> None:
         for attr in ("booking_service", "intent_service"):
             if hasattr(module, attr):
                 getattr(module, attr).cache_clear()
-        if hasattr(module, "_workflow"):
-            module._workflow = None
+        if hasattr(module, "use_invoker"):
+            module.use_invoker(None)
 
 
 @pytest.fixture
@@ -76,8 +77,11 @@ def aws_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
 @pytest.fixture
 def table_name(aws_env: None, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
     name = f"bookings-{uuid.uuid4().hex[:8]}"
-    boto3.client("dynamodb").create_table(**template.table_definition("BookingsTable", name))
+    client = boto3.client("dynamodb")
+    client.create_table(**template.table_definition("BookingsTable", name))
+    client.create_table(**template.table_definition("IdempotencyTable", f"idempotency-{name}"))
     monkeypatch.setenv("TABLE_NAME", name)
+    monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", f"idempotency-{name}")
     reset_caches()
     return name
 
@@ -97,6 +101,11 @@ def table_items(client: Any, table: str) -> list[dict[str, Any]]:
         if "LastEvaluatedKey" not in page:
             return items
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def booked_slots(client: Any, table: str) -> list[dict[str, Any]]:
+    """The slot items (one per booked slot), without the per-user bookkeeping items."""
+    return [i for i in table_items(client, table) if i["pk"]["S"].startswith("DAY#")]
 
 
 class Clock:

@@ -1,28 +1,39 @@
-"""Orchestrator Lambda, behind the HTTP API: POST /chat runs the workflow, GET /health.
+"""Orchestrator Lambda, the only entry point of the HTTP API.
 
-Thin on purpose: it validates the request, works out who is asking, calls
-`ChatWorkflow` from the layer, and maps failures to HTTP status codes.
+POST /chat runs the workflow (intent parser -> availability -> booking); the
+REST routes (/availability, /bookings) call the same services for clients that
+do not want chat. Thin on purpose: it validates the request, works out who is
+asking, calls the layer, and maps outcomes to HTTP status codes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.logging import correlation_paths
 
-from courtbooking import config
+from courtbooking import config, idempotency
 from courtbooking.aws import lambda_client
 from courtbooking.envelope import describe_validation_errors
 from courtbooking.errors import ServiceError, ServiceUnavailable
-from courtbooking.identity import caller_id
+from courtbooking.identity import caller_id, idempotency_key
 from courtbooking.invocation import DownstreamFailure, Invoker, LambdaInvoker, Service
-from courtbooking.models import ChatRequest, ChatResponse
-from courtbooking.workflow import ChatWorkflow
+from courtbooking.models import (
+    Availability,
+    Booking,
+    BookingList,
+    BookSlotRequest,
+    ChatRequest,
+    ChatResponse,
+    ErrorCode,
+)
+from courtbooking.workflow import ChatWorkflow, Services
 
 logger = Logger()
 tracer = Tracer()
@@ -31,28 +42,40 @@ app = APIGatewayHttpResolver(enable_validation=True)
 # The slowest downstream function's Timeout (template.yaml) plus a margin.
 DOWNSTREAM_READ_TIMEOUT_SECONDS = 16
 RETRY_AFTER_SECONDS = "2"
+STATUS_OF = {
+    ErrorCode.INVALID_REQUEST: HTTPStatus.BAD_REQUEST,
+    ErrorCode.NOT_FOUND: HTTPStatus.NOT_FOUND,
+    ErrorCode.SLOT_TAKEN: HTTPStatus.CONFLICT,
+    ErrorCode.LIMIT_REACHED: HTTPStatus.CONFLICT,
+    ErrorCode.TOO_LATE: HTTPStatus.CONFLICT,
+    ErrorCode.REQUEST_IN_PROGRESS: HTTPStatus.CONFLICT,
+    ErrorCode.SLOT_INVALID: HTTPStatus.UNPROCESSABLE_ENTITY,
+    ErrorCode.IDEMPOTENCY_CONFLICT: HTTPStatus.UNPROCESSABLE_ENTITY,
+}
 
-_workflow: ChatWorkflow | None = None
+_invoker: Invoker | None = None
 
 
-def use_invoker(invoker: Invoker) -> None:
-    """Run the workflow through this invoker (the local run and tests; AWS uses the default)."""
-    global _workflow
-    _workflow = ChatWorkflow(invoker, config.facility())
+def use_invoker(invoker: Invoker | None) -> None:
+    """Reach the services through this invoker (tests); None goes back to boto3 Lambda."""
+    global _invoker
+    _invoker = invoker
 
 
-def workflow() -> ChatWorkflow:
-    global _workflow
-    if _workflow is None:
+def services() -> Services:
+    global _invoker
+    if _invoker is None:
         names = {
             Service.INTENT_PARSER: config.function_name(config.INTENT_PARSER_FUNCTION),
             Service.AVAILABILITY: config.function_name(config.AVAILABILITY_FUNCTION),
             Service.BOOKING: config.function_name(config.BOOKING_FUNCTION),
         }
-        _workflow = ChatWorkflow(
-            LambdaInvoker(lambda_client(DOWNSTREAM_READ_TIMEOUT_SECONDS), names), config.facility()
-        )
-    return _workflow
+        _invoker = LambdaInvoker(lambda_client(DOWNSTREAM_READ_TIMEOUT_SECONDS), names)
+    return Services(_invoker, correlation_id=app.current_event.request_context.request_id)
+
+
+def caller() -> str:
+    return caller_id(app.current_event.raw_event)
 
 
 def _error(status: HTTPStatus, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -71,13 +94,71 @@ def health() -> dict[str, str]:
 
 @app.post("/chat")
 def chat(request: Annotated[ChatRequest, Body(embed=False)]) -> ChatResponse:
-    user_id = caller_id(app.current_event.raw_event)
-    return workflow().chat(request.message, user_id, correlation_id=app.current_event.request_context.request_id)
+    """Book, check, list or cancel in plain words: {"message": "Book a court tomorrow at 3pm"}."""
+    user, key = caller(), idempotency_key(app.current_event.raw_event)
+    workflow = ChatWorkflow(services(), config.facility())
+    if key is None:
+        return workflow.chat(request.message, user)
+
+    def chat_once(payload: dict[str, Any]) -> dict[str, Any]:
+        return workflow.chat(request.message, user, idempotency_key=key).model_dump(mode="json")
+
+    answer = idempotency.run_once(
+        chat_once, user_id=user, key=key, request_fingerprint=idempotency.fingerprint(request.message)
+    )
+    return ChatResponse.model_validate(answer)
+
+
+@app.get("/availability")
+def availability(
+    date: Annotated[dt.date | None, Query(description="YYYY-MM-DD; default today")] = None,
+    time: Annotated[str | None, Query(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM")] = None,
+    court: Annotated[str | None, Query(max_length=64)] = None,
+    duration_minutes: Annotated[int | None, Query(ge=1, le=1440)] = None,
+) -> Availability:
+    """Free slots on a date (optionally at a time or on a court); book one with POST /bookings."""
+    query = {
+        "date": date.isoformat() if date else None,
+        "time": time,
+        "court": court,
+        "duration_minutes": duration_minutes,
+    }
+    return services().availability(query)
+
+
+@app.post("/bookings")
+def create_booking(request: Annotated[BookSlotRequest, Body(embed=False)]) -> Response[Booking]:
+    """Book a slot by its slot_id (from GET /availability). Honours the Idempotency-Key header."""
+    key = idempotency_key(app.current_event.raw_event)
+    booking = services().book(request.slot_id, caller(), request.duration_minutes, idempotency_key=key)
+    return Response(
+        status_code=HTTPStatus.CREATED,
+        content_type=content_types.APPLICATION_JSON,
+        body=booking.model_dump(mode="json"),
+    )
+
+
+@app.get("/bookings")
+def my_bookings() -> BookingList:
+    """The caller's upcoming bookings."""
+    return services().bookings(caller())
+
+
+@app.get("/bookings/<booking_id>")
+def get_booking(booking_id: str) -> Booking:
+    """One of the caller's bookings; anyone else's is 404, exactly like a missing one."""
+    return services().booking(caller(), booking_id)
+
+
+@app.delete("/bookings/<booking_id>")
+def cancel_booking(booking_id: str) -> Booking:
+    """Cancel one of the caller's bookings that has not started; the slot is free again at once."""
+    return services().cancel(caller(), booking_id)
 
 
 @app.exception_handler(RequestValidationError)
 def invalid_request(exc: RequestValidationError) -> Response:
-    return _error(HTTPStatus.BAD_REQUEST, "INVALID_REQUEST", describe_validation_errors(exc.errors()))
+    return _error(HTTPStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST, describe_validation_errors(exc.errors()))
 
 
 @app.exception_handler(ServiceUnavailable)
@@ -85,18 +166,20 @@ def unavailable(exc: ServiceUnavailable) -> Response:
     logger.warning("dependency unavailable", extra={"reason": exc.message})
     return _error(
         HTTPStatus.SERVICE_UNAVAILABLE,
-        "SERVICE_UNAVAILABLE",
-        f"{exc.message}. Nothing was booked; please try again.",
+        ErrorCode.SERVICE_UNAVAILABLE,
+        f"{exc.message}. Nothing was changed; please try again.",
         headers={"Retry-After": RETRY_AFTER_SECONDS},
     )
 
 
 @app.exception_handler(ServiceError)
 def refused(exc: ServiceError) -> Response:
-    if exc.code == "INVALID_REQUEST":
-        return _error(HTTPStatus.BAD_REQUEST, exc.code, exc.message)
-    logger.error("a service refused the workflow's request", extra={"code": str(exc.code), "reason": exc.message})
-    return _error(HTTPStatus.BAD_GATEWAY, "SERVICE_FAILED", f"a service refused the request: {exc.message}")
+    status = STATUS_OF.get(exc.code) if isinstance(exc.code, ErrorCode) else None
+    if status is None:
+        logger.error("a service refused the request", extra={"code": str(exc.code), "reason": exc.message})
+        return _error(HTTPStatus.BAD_GATEWAY, "SERVICE_FAILED", f"a service refused the request: {exc.message}")
+    headers = {"Retry-After": "1"} if exc.code == ErrorCode.REQUEST_IN_PROGRESS else None
+    return _error(status, exc.code, exc.message, headers=headers)
 
 
 @app.exception_handler(DownstreamFailure)
@@ -110,4 +193,5 @@ def downstream_failed(exc: DownstreamFailure) -> Response:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    idempotency.register_context(context)
     return app.resolve(event, context)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from local.http_api import build_event
-from tests.conftest import reset_caches, table_items
+from tests.conftest import booked_slots, reset_caches
 from tests.functions.conftest import Handler, wire
 
 TOMORROW = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
@@ -37,7 +37,7 @@ def test_an_exact_time_is_booked(orchestrator: Handler, dynamodb: Any, table_nam
     booking = body["booking"]
     assert (booking["date"], booking["time"], booking["user_id"]) == (TOMORROW.isoformat(), "15:00", "alice")
     assert booking["booking_id"] in body["response"]
-    items = table_items(dynamodb, table_name)
+    items = booked_slots(dynamodb, table_name)
     assert [(i["booking_id"]["S"], i["user_id"]["S"]) for i in items] == [(booking["booking_id"], "alice")]
 
 
@@ -56,7 +56,7 @@ def test_a_fourth_person_at_a_full_time_gets_alternatives_and_nothing_is_booked(
     assert body["booking"] is None
     assert [s["time"] for s in body["slots"]][:2] == ["14:00", "16:00"]
     assert "14:00" in body["response"]
-    assert {i["user_id"]["S"] for i in table_items(dynamodb, table_name)} == {"ann", "ben", "cat"}
+    assert {i["user_id"]["S"] for i in booked_slots(dynamodb, table_name)} == {"ann", "ben", "cat"}
 
 
 def test_an_asked_court_is_the_court_booked(orchestrator: Handler) -> None:
@@ -79,21 +79,21 @@ def test_a_date_alone_lists_what_is_free_and_books_nothing(
     status, body = chat(orchestrator, {"message": "what's free tomorrow?"})
     assert (status, body["status"]) == (200, "available")
     assert len(body["slots"]) == 39
-    assert table_items(dynamodb, table_name) == []
+    assert booked_slots(dynamodb, table_name) == []
 
 
 def test_a_time_outside_opening_hours_gets_alternatives(orchestrator: Handler, dynamodb: Any, table_name: str) -> None:
     status, body = chat(orchestrator, {"message": "book tomorrow at 6am"})
     assert (status, body["status"]) == (200, "alternatives")
     assert body["slots"][0]["time"] == "08:00"
-    assert table_items(dynamodb, table_name) == []
+    assert booked_slots(dynamodb, table_name) == []
 
 
 def test_nothing_understood_asks_for_more(orchestrator: Handler, dynamodb: Any, table_name: str) -> None:
     status, body = chat(orchestrator, {"message": "hello there"})
     assert (status, body["status"]) == (200, "needs_input")
     assert "Book a court tomorrow at 3pm" in body["response"]
-    assert table_items(dynamodb, table_name) == []
+    assert booked_slots(dynamodb, table_name) == []
 
 
 def test_an_injected_instruction_books_nothing(orchestrator: Handler, dynamodb: Any, table_name: str) -> None:
@@ -101,7 +101,7 @@ def test_an_injected_instruction_books_nothing(orchestrator: Handler, dynamodb: 
     status, body = chat(orchestrator, {"message": message})
     assert status == 200
     assert body["status"] != "booked"
-    assert table_items(dynamodb, table_name) == []
+    assert booked_slots(dynamodb, table_name) == []
 
 
 def test_the_jwt_subject_is_the_user_and_the_header_is_ignored(orchestrator: Handler) -> None:
@@ -143,7 +143,7 @@ def test_bad_requests_get_400_and_write_nothing(
     assert status == 400
     assert answer["error"]["code"] == "INVALID_REQUEST"
     assert words in answer["error"]["message"]
-    assert table_items(dynamodb, table_name) == []
+    assert booked_slots(dynamodb, table_name) == []
 
 
 def test_a_bad_user_header_is_400(orchestrator: Handler) -> None:
@@ -177,7 +177,7 @@ def test_a_failing_service_is_a_502_naming_it(
     assert status == 502
     assert answer["error"]["code"] == "SERVICE_FAILED"
     assert words in answer["error"]["message"]
-    assert table_items(dynamodb, table_name) == []
+    assert booked_slots(dynamodb, table_name) == []
 
 
 def test_dynamodb_unreachable_is_a_503_with_retry_after(

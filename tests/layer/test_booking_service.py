@@ -11,7 +11,7 @@ import pytest
 from courtbooking.booking_service import BookingService
 from courtbooking.errors import InvalidRequest, SlotInvalid, SlotTaken
 from courtbooking.models import AvailabilityQuery, TimeWindow
-from tests.conftest import table_items
+from tests.conftest import booked_slots
 
 SAT = dt.date(2026, 11, 28)  # the day after the clock's Friday
 
@@ -30,7 +30,7 @@ def test_an_empty_day_offers_every_court_every_hour(service: BookingService) -> 
 def test_booking_writes_one_item_and_removes_the_slot(service: BookingService, dynamodb: Any, table_name: str) -> None:
     booking = service.book("2026-11-28T15:00|Court B", "alice")
     assert (booking.court, booking.date, booking.time, booking.user_id) == ("Court B", SAT, "15:00", "alice")
-    items = table_items(dynamodb, table_name)
+    items = booked_slots(dynamodb, table_name)
     assert len(items) == 1
     assert items[0]["booking_id"]["S"] == booking.booking_id
     free = service.availability(query(time="15:00"))
@@ -45,7 +45,7 @@ def test_a_booked_slot_cannot_be_booked_again(service: BookingService, dynamodb:
     first = service.book("2026-11-28T15:00|Court A", "alice")
     with pytest.raises(SlotTaken):
         service.book("2026-11-28T15:00|Court A", "mallory")
-    items = table_items(dynamodb, table_name)
+    items = booked_slots(dynamodb, table_name)
     assert [i["user_id"]["S"] for i in items] == ["alice"]
     assert items[0]["booking_id"]["S"] == first.booking_id
 
@@ -62,19 +62,19 @@ def test_twenty_concurrent_attempts_on_one_slot_make_exactly_one_booking(
     with ThreadPoolExecutor(max_workers=20) as pool:
         outcomes = list(pool.map(attempt, range(20)))
     assert outcomes.count("taken") == 19
-    assert len(table_items(dynamodb, table_name)) == 1
+    assert len(booked_slots(dynamodb, table_name)) == 1
 
 
 def test_a_two_hour_booking_holds_both_slots(service: BookingService, dynamodb: Any, table_name: str) -> None:
     booking = service.book("2026-11-28T15:00|Court A", "alice", duration_minutes=120)
     assert booking.duration_minutes == 120
-    assert len(table_items(dynamodb, table_name)) == 2
+    assert len(booked_slots(dynamodb, table_name)) == 2
     with pytest.raises(SlotTaken):
         service.book("2026-11-28T16:00|Court A", "bob")
     # A booking that overlaps only partly is refused whole: nothing of it is written.
     with pytest.raises(SlotTaken):
         service.book("2026-11-28T14:00|Court A", "bob", duration_minutes=120)
-    assert len(table_items(dynamodb, table_name)) == 2
+    assert len(booked_slots(dynamodb, table_name)) == 2
     assert "2026-11-28T14:00|Court A" in {s.slot_id for s in service.availability(query()).slots}
 
 
@@ -97,7 +97,7 @@ def test_slots_that_cannot_be_booked_are_refused_and_nothing_is_written(
 ) -> None:
     with pytest.raises(SlotInvalid, match=reason):
         service.book(slot_id, "alice")
-    assert table_items(dynamodb, table_name) == []
+    assert booked_slots(dynamodb, table_name) == []
 
 
 def test_durations_must_be_whole_slots_and_bounded(service: BookingService) -> None:

@@ -83,7 +83,17 @@ def test_least_privilege() -> None:
         "dynamodb:UpdateItem",
         "dynamodb:ConditionCheckItem",
     }
-    assert actions("OrchestratorFunction") == {"lambda:InvokeFunction"}
+    assert actions("OrchestratorFunction") == {
+        "lambda:InvokeFunction",
+        "dynamodb:PutItem",
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+    }
+    orchestrator_tables = [
+        s["Resource"] for s in statements("OrchestratorFunction") if s["Sid"] == "IdempotencyRecords"
+    ]
+    assert orchestrator_tables == [{"Fn::GetAtt": ["IdempotencyTable", "Arn"]}]  # never the bookings table
     invoke = statements("OrchestratorFunction")[0]["Resource"]
     assert invoke == [{"Fn::GetAtt": [f, "Arn"]} for f in FUNCTIONS[:3]]
     for function in FUNCTIONS:
@@ -95,6 +105,8 @@ def test_least_privilege() -> None:
 def test_only_table_users_see_the_table_name() -> None:
     specs = template.functions({"BookingsTable": "t"})
     assert {f for f, s in specs.items() if "TABLE_NAME" in s.environment} == {"AvailabilityFunction", "BookingFunction"}
+    with_idempotency = {f for f, s in specs.items() if "IDEMPOTENCY_TABLE_NAME" in s.environment}
+    assert with_idempotency == {"BookingFunction", "OrchestratorFunction"}
 
 
 def test_only_the_intent_parser_carries_openai() -> None:

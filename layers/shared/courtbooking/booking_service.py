@@ -10,23 +10,32 @@ so two requests can never hold the same slot, however many Lambda instances
 race. Availability for a date is one Query on `DAY#<date>`. The first item of
 a booking also carries the keys of two sparse indexes: `ByUser` (user_pk,
 user_sk) for "my bookings" and `ByBookingId` (booking_ref) for lookups by id.
+
+    pk = "USER#<user>"           sk = "ACTIVE"
+
+holds a user's upcoming bookings {booking_id: starts_at} and a version; every
+booking and cancellation updates it in the same transaction, conditional on
+the version read, which enforces MAX_ACTIVE_BOOKINGS atomically.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 import uuid
 from collections.abc import Callable, Iterable
+from time import sleep
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .config import Facility
-from .errors import InvalidRequest, ServiceUnavailable, SlotTaken
-from .models import Availability, AvailabilityQuery, Booking, Slot
+from .errors import InvalidRequest, LimitReached, NotFound, ServiceUnavailable, SlotTaken, TooLate
+from .models import Availability, AvailabilityQuery, Booking, BookingList, Slot
 from .schedule import Schedule, hhmm, minutes_of
 
 MAX_ALTERNATIVES = 5
+MAX_WRITE_ATTEMPTS = 8
 _THROTTLING = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
@@ -143,7 +152,13 @@ class BookingService:
 
     # --- writing -------------------------------------------------------------
     def book(self, slot_id: str, user_id: str, duration_minutes: int | None = None) -> Booking:
-        """Book a slot for a user, or raise SlotTaken / SlotInvalid. Writes nothing on refusal."""
+        """Book a slot for a user, or raise SlotTaken / SlotInvalid / LimitReached. Writes nothing on refusal.
+
+        One transaction writes the slot items (each conditional on the slot being free)
+        and the user's list of upcoming bookings (conditional on the version read), so
+        neither a double booking nor more than MAX_ACTIVE_BOOKINGS can slip through
+        however many requests race.
+        """
         court, date, time = self.schedule.parse_slot_id(slot_id)
         duration = self.schedule.check_duration(duration_minutes)
         now = self._clock()
@@ -151,36 +166,20 @@ class BookingService:
 
         booking_id = str(uuid.uuid4())
         starts_at = self.schedule.start_instant(date, time).astimezone(dt.UTC).isoformat()
-        common = {
-            "booking_id": {"S": booking_id},
-            "user_id": {"S": user_id},
-            "court": {"S": court},
-            "date": {"S": date.isoformat()},
-            "duration_minutes": {"N": str(duration)},
-            "starts_at": {"S": starts_at},
-            "created_at": {"S": now.astimezone(dt.UTC).isoformat()},
-        }
-        puts = []
-        for index, unit in enumerate(self.schedule.units(time, duration)):
-            item = {"pk": {"S": day_key(date)}, "sk": {"S": slot_key(unit, court)}, "time": {"S": unit}, **common}
-            if index == 0:
-                item |= {
-                    "booked_time": {"S": time},
-                    "user_pk": {"S": user_id},
-                    "user_sk": {"S": f"{starts_at}#{booking_id}"},
-                    "booking_ref": {"S": booking_id},
-                }
-            puts.append(
-                {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
-            )
-        try:
-            # The token makes botocore's own retries of this call idempotent: a retry after a
-            # lost response cannot fail on the very slots the first attempt booked.
-            self._call("transact_write_items", TransactItems=puts, ClientRequestToken=booking_id)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "TransactionCanceledException":
-                raise SlotTaken(_taken_message(court, date, time, exc)) from None
-            raise
+        slot_puts = self._slot_puts(booking_id, user_id, court, date, time, duration, starts_at, now)
+        for _attempt in range(MAX_WRITE_ATTEMPTS):
+            active, version = self._active(user_id, now)
+            if len(active) >= self.facility.max_active_bookings:
+                raise LimitReached(self.facility.max_active_bookings)
+            user_update = self._user_update(user_id, {**active, booking_id: starts_at}, version)
+            reasons = self._transact([*slot_puts, user_update])
+            if reasons is None:
+                break
+            if "ConditionalCheckFailed" in reasons[:-1]:
+                raise SlotTaken(f"{court} at {time} on {date:%A %d %B} is already booked.")
+            _backoff()  # the user's list changed under us (another booking of theirs): read it again
+        else:
+            raise ServiceUnavailable("too many simultaneous requests for this user; try again")
         return Booking(
             booking_id=booking_id,
             court=court,
@@ -190,6 +189,160 @@ class BookingService:
             user_id=user_id,
             message=f"Booked {court} on {date:%A %d %B} at {time} for {duration} minutes.",
         )
+
+    def upcoming(self, user_id: str) -> BookingList:
+        """The user's bookings that have not started yet, soonest first: one Query on ByUser."""
+        now = self._clock().astimezone(dt.UTC).replace(microsecond=0)
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "ByUser",
+            "KeyConditionExpression": "user_pk = :u AND user_sk > :now",
+            "ExpressionAttributeValues": {":u": {"S": user_id}, ":now": {"S": now.isoformat()}},
+        }
+        bookings: list[Booking] = []
+        while True:
+            page = self._call("query", **kwargs)
+            bookings.extend(_booking_from(item) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        if not bookings:
+            return BookingList(bookings=[], message="You have no upcoming bookings.")
+        lines = "; ".join(f"{b.court} on {b.date:%a %d %b} at {b.time}" for b in bookings)
+        return BookingList(bookings=bookings, message=f"Your upcoming bookings: {lines}.")
+
+    def get(self, user_id: str, booking_id: str) -> Booking:
+        """One of the user's bookings. Someone else's booking is 'not found', exactly like a missing one."""
+        page = self._call(
+            "query",
+            TableName=self._table,
+            IndexName="ByBookingId",
+            KeyConditionExpression="booking_ref = :id",
+            ExpressionAttributeValues={":id": {"S": booking_id}},
+        )
+        items = [i for i in page.get("Items", []) if i["user_id"]["S"] == user_id]
+        if not items:
+            raise NotFound(booking_id)
+        return _booking_from(items[0])
+
+    def cancel(self, user_id: str, booking_id: str) -> Booking:
+        """Cancel one of the user's bookings that has not started; its slots are free at once."""
+        booking = self.get(user_id, booking_id)
+        if self.schedule.start_instant(booking.date, booking.time) <= self._clock():
+            raise TooLate(f"The booking on {booking.date:%A %d %B} at {booking.time} has started or is over.")
+        deletes = [
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": {"pk": {"S": day_key(booking.date)}, "sk": {"S": slot_key(unit, booking.court)}},
+                    "ConditionExpression": "booking_id = :id AND user_id = :u",
+                    "ExpressionAttributeValues": {":id": {"S": booking_id}, ":u": {"S": user_id}},
+                }
+            }
+            for unit in self.schedule.units(booking.time, booking.duration_minutes)
+        ]
+        forget = {
+            "Update": {
+                "TableName": self._table,
+                "Key": user_key(user_id),
+                "UpdateExpression": "REMOVE bookings.#id SET version = if_not_exists(version, :zero) + :one",
+                "ExpressionAttributeNames": {"#id": booking_id},
+                "ExpressionAttributeValues": {":zero": {"N": "0"}, ":one": {"N": "1"}},
+            }
+        }
+        for _attempt in range(MAX_WRITE_ATTEMPTS):
+            reasons = self._transact([*deletes, forget])
+            if reasons is None:
+                break
+            if "ConditionalCheckFailed" in reasons:
+                raise NotFound(booking_id)  # cancelled a moment ago by another request
+            _backoff()
+        else:
+            raise ServiceUnavailable("too many simultaneous requests for this booking; try again")
+        return booking.model_copy(
+            update={
+                "status": "cancelled",
+                "message": f"Cancelled {booking.court} on {booking.date:%A %d %B} at {booking.time}.",
+            }
+        )
+
+    # --- items ---------------------------------------------------------------
+    def _slot_puts(
+        self,
+        booking_id: str,
+        user_id: str,
+        court: str,
+        date: dt.date,
+        time: str,
+        duration: int,
+        starts_at: str,
+        now: dt.datetime,
+    ) -> list[dict[str, Any]]:
+        common = {
+            "booking_id": {"S": booking_id},
+            "user_id": {"S": user_id},
+            "court": {"S": court},
+            "date": {"S": date.isoformat()},
+            "booked_time": {"S": time},
+            "duration_minutes": {"N": str(duration)},
+            "starts_at": {"S": starts_at},
+            "created_at": {"S": now.astimezone(dt.UTC).isoformat()},
+        }
+        puts = []
+        for index, unit in enumerate(self.schedule.units(time, duration)):
+            item = {"pk": {"S": day_key(date)}, "sk": {"S": slot_key(unit, court)}, "time": {"S": unit}, **common}
+            if index == 0:  # the first slot carries the sparse index keys: one index entry per booking
+                item |= {
+                    "user_pk": {"S": user_id},
+                    "user_sk": {"S": f"{starts_at}#{booking_id}"},
+                    "booking_ref": {"S": booking_id},
+                }
+            puts.append(
+                {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
+            )
+        return puts
+
+    def _active(self, user_id: str, now: dt.datetime) -> tuple[dict[str, str], int | None]:
+        """The user's upcoming bookings {id: starts_at} and the version read (None: no item yet)."""
+        item = self._call("get_item", TableName=self._table, Key=user_key(user_id), ConsistentRead=True).get("Item")
+        if item is None or "version" not in item:
+            return {}, None
+        cutoff = now.astimezone(dt.UTC).isoformat()
+        active = {k: v["S"] for k, v in item.get("bookings", {}).get("M", {}).items() if v["S"] > cutoff}
+        return active, int(item["version"]["N"])
+
+    def _user_update(self, user_id: str, active: dict[str, str], version: int | None) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            ":b": {"M": {k: {"S": v} for k, v in active.items()}},
+            ":next": {"N": str((version or 0) + 1)},
+        }
+        if version is None:
+            condition = "attribute_not_exists(version)"
+        else:
+            condition = "version = :v"
+            values[":v"] = {"N": str(version)}
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": user_key(user_id),
+                "UpdateExpression": "SET bookings = :b, version = :next",
+                "ConditionExpression": condition,
+                "ExpressionAttributeValues": values,
+            }
+        }
+
+    def _transact(self, items: list[dict[str, Any]]) -> list[str] | None:
+        """Run a transaction; None when it committed, else the cancellation reason of each item."""
+        try:
+            # A fresh token per attempt: botocore's own retries of this call reuse it, so a retry
+            # after a lost response cannot fail on the very items the first attempt wrote.
+            self._call("transact_write_items", TransactItems=items, ClientRequestToken=str(uuid.uuid4()))
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+            return reasons or ["ConditionalCheckFailed"] * len(items)
+        return None
 
     # --- plumbing ----------------------------------------------------------
     def _call(self, operation: str, **kwargs: Any) -> Any:
@@ -207,11 +360,27 @@ class BookingService:
             ) from exc
 
 
-def _taken_message(court: str, date: dt.date, time: str, exc: ClientError) -> str:
-    reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
-    if "TransactionConflict" in reasons:
-        return f"{court} at {time} on {date:%A %d %B} is being booked by someone else right now."
-    return f"{court} at {time} on {date:%A %d %B} is already booked."
+def user_key(user_id: str) -> dict[str, Any]:
+    """The item holding a user's upcoming bookings (for the per-user limit)."""
+    return {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "ACTIVE"}}
+
+
+def _backoff() -> None:
+    sleep(random.uniform(0.005, 0.05))  # noqa: S311 - jitter, not cryptography
+
+
+def _booking_from(item: dict[str, Any]) -> Booking:
+    court, date, start = item["court"]["S"], dt.date.fromisoformat(item["date"]["S"]), item["booked_time"]["S"]
+    duration = int(item["duration_minutes"]["N"])
+    return Booking(
+        booking_id=item["booking_id"]["S"],
+        court=court,
+        date=date,
+        time=start,
+        duration_minutes=duration,
+        user_id=item["user_id"]["S"],
+        message=f"{court} on {date:%A %d %B} at {start} for {duration} minutes.",
+    )
 
 
 def nearest(free: Iterable[Slot], target: int, court: str | None) -> list[Slot]:

@@ -28,6 +28,9 @@ OPENAI_BASE_URL = "OPENAI_BASE_URL"
 OPENAI_API_KEY_PARAMETER = "OPENAI_API_KEY_PARAMETER"
 OPENAI_API_KEY_SECRET = "OPENAI_API_KEY_SECRET"  # noqa: S105 - a variable name, not a secret
 OPENAI_TIMEOUT_SECONDS = "OPENAI_TIMEOUT_SECONDS"
+MAX_ACTIVE_BOOKINGS = "MAX_ACTIVE_BOOKINGS"
+IDEMPOTENCY_TABLE_NAME = "IDEMPOTENCY_TABLE_NAME"
+IDEMPOTENCY_EXPIRY_SECONDS = "IDEMPOTENCY_EXPIRY_SECONDS"
 INTENT_PARSER_FUNCTION = "INTENT_PARSER_FUNCTION"
 AVAILABILITY_FUNCTION = "AVAILABILITY_FUNCTION"
 BOOKING_FUNCTION = "BOOKING_FUNCTION"
@@ -78,6 +81,7 @@ class Facility:
     closing: time
     slot_minutes: int
     horizon_days: int
+    max_active_bookings: int = 3
 
     @classmethod
     def from_env(cls) -> Facility:
@@ -98,6 +102,7 @@ class Facility:
             closing=_hhmm(CLOSING_TIME, "21:00"),
             slot_minutes=_positive_int(SLOT_MINUTES, "60"),
             horizon_days=_positive_int(BOOKING_HORIZON_DAYS, "14"),
+            max_active_bookings=_positive_int(MAX_ACTIVE_BOOKINGS, "3"),
         )
         facility.validate()
         return facility
@@ -182,6 +187,15 @@ def openai_settings() -> OpenAISettings:
 
 def table_name() -> str:
     return _get(TABLE_NAME)
+
+
+def idempotency_table_name() -> str:
+    return _get(IDEMPOTENCY_TABLE_NAME)
+
+
+def idempotency_expiry_seconds() -> int:
+    """How long a retry with the same Idempotency-Key gets the first answer (default 1 hour)."""
+    return _positive_int(IDEMPOTENCY_EXPIRY_SECONDS, "3600")
 
 
 def function_name(variable: str) -> str:

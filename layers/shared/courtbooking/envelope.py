@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import ServiceError
-from .models import Contract, ErrorCode
+from .models import ErrorCode
 
-RequestT = TypeVar("RequestT", bound=Contract)
+RequestT = TypeVar("RequestT", bound=BaseModel)
 MAX_REPORTED_ERRORS = 3
 
 
@@ -55,8 +55,9 @@ def service_handler(
                 request = request_model.model_validate(event)
             except ValidationError as exc:
                 return failure(ErrorCode.INVALID_REQUEST, describe_validation(exc))
-            if request.correlation_id and on_correlation_id:
-                on_correlation_id(request.correlation_id)
+            correlation_id = getattr(request, "correlation_id", None)
+            if correlation_id and on_correlation_id:
+                on_correlation_id(correlation_id)
             try:
                 return success(fn(request))
             except ServiceError as exc:

@@ -34,3 +34,24 @@ class ServiceUnavailable(ServiceError):
 
     def __init__(self, message: str) -> None:
         super().__init__(ErrorCode.SERVICE_UNAVAILABLE, message)
+
+
+class NotFound(ServiceError):
+    """No such booking for this user. Deliberately the same answer whether the booking
+    does not exist or belongs to someone else, so ids cannot be probed."""
+
+    def __init__(self, booking_id: str) -> None:
+        super().__init__(ErrorCode.NOT_FOUND, f"You have no booking with id {booking_id}.")
+
+
+class LimitReached(ServiceError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            ErrorCode.LIMIT_REACHED,
+            f"You already have {limit} upcoming bookings, the most allowed; cancel one to book another.",
+        )
+
+
+class TooLate(ServiceError):
+    def __init__(self, message: str) -> None:
+        super().__init__(ErrorCode.TOO_LATE, message)

@@ -30,3 +30,19 @@ def caller_id(event: dict[str, Any]) -> str:
     if not _USER_ID.match(header):
         raise InvalidRequest("X-User-Id must be 1 to 128 characters of letters, digits and . _ @ : + - |")
     return header
+
+
+IDEMPOTENCY_HEADER = "idempotency-key"
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
+
+
+def idempotency_key(event: dict[str, Any]) -> str | None:
+    """The Idempotency-Key header (1 to 128 printable ASCII characters), or None."""
+    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
+    value = headers.get(IDEMPOTENCY_HEADER)
+    if value is None:
+        return None
+    value = str(value).strip()
+    if not _IDEMPOTENCY_KEY.match(value):
+        raise InvalidRequest("Idempotency-Key must be 1 to 128 printable ASCII characters without spaces")
+    return value

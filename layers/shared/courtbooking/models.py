@@ -12,7 +12,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, StringConstraints, model_validator
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 MAX_MESSAGE_CHARS = 500
@@ -49,6 +49,7 @@ class ErrorCode(StrEnum):
     SLOT_INVALID = "SLOT_INVALID"
     NOT_FOUND = "NOT_FOUND"
     LIMIT_REACHED = "LIMIT_REACHED"
+    TOO_LATE = "TOO_LATE"
     IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
     REQUEST_IN_PROGRESS = "REQUEST_IN_PROGRESS"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
@@ -145,10 +146,53 @@ class Availability(BaseModel):
 # --- booking ------------------------------------------------------------------
 
 
-class BookingRequest(Contract):
+IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$")]
+BookingId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9\-]+$")]
+
+
+class BookRequest(Contract):
+    """Book a slot: `{"slot_id", "user_id"}` (operation defaults to "book")."""
+
+    operation: Literal["book"] = "book"
     slot_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     user_id: UserId
     duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    idempotency_key: IdempotencyKey | None = Field(
+        default=None, description="A retry with the same key returns the first answer instead of booking again."
+    )
+    request_fingerprint: str | None = Field(
+        default=None,
+        max_length=128,
+        description="What makes a retry 'the same request' (defaults to slot_id and duration_minutes).",
+    )
+
+
+class ListBookingsRequest(Contract):
+    operation: Literal["list"]
+    user_id: UserId
+
+
+class BookingByIdRequest(Contract):
+    operation: Literal["get", "cancel"]
+    user_id: UserId
+    booking_id: BookingId
+
+
+class BookingRequest(
+    RootModel[Annotated[BookRequest | ListBookingsRequest | BookingByIdRequest, Field(discriminator="operation")]]
+):
+    """The booking service's event: book (default), list, get or cancel, always for one user."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_operation(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "operation" not in data:
+            return {**data, "operation": "book"}
+        return data
+
+    @property
+    def correlation_id(self) -> str | None:
+        return self.root.correlation_id
 
 
 class Booking(BaseModel):
@@ -158,7 +202,13 @@ class Booking(BaseModel):
     time: HHMM
     duration_minutes: int
     user_id: str
+    status: Literal["confirmed", "cancelled"] = "confirmed"
     message: str = ""
+
+
+class BookingList(BaseModel):
+    bookings: list[Booking]
+    message: str
 
 
 # --- envelope -----------------------------------------------------------------
@@ -183,7 +233,7 @@ class Failure(BaseModel):
 
 # --- orchestrator (HTTP) --------------------------------------------------------
 
-ChatStatus = Literal["booked", "alternatives", "available", "unavailable", "needs_input"]
+ChatStatus = Literal["booked", "alternatives", "available", "unavailable", "needs_input", "bookings", "cancelled"]
 
 
 class ChatRequest(BaseModel):
@@ -192,9 +242,19 @@ class ChatRequest(BaseModel):
     message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)]
 
 
+class BookSlotRequest(BaseModel):
+    """POST /bookings: book a slot from GET /availability without chat."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slot_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+
+
 class ChatResponse(BaseModel):
     status: ChatStatus
     response: str
     intent: Intent | None = None
     booking: Booking | None = None
     slots: list[Slot] = Field(default_factory=list)
+    bookings: list[Booking] = Field(default_factory=list, description="The caller's bookings (list, cancel).")

@@ -1,8 +1,10 @@
-"""The chat workflow: intent parser -> availability -> booking, in that fixed order.
+"""What the orchestrator does: the chat workflow and the REST operations.
 
-The rules (what gets booked, when alternatives are offered) live here, in the
+`Services` makes typed calls to the three services through an `Invoker` (boto3
+Lambda in AWS); `ChatWorkflow` runs intent parser -> availability -> booking in
+that fixed order and decides what to answer. The rules live here, in the
 layer, so they are tested without Lambda; the orchestrator handler only turns
-HTTP into a call to `ChatWorkflow.chat` and its outcome back into HTTP.
+HTTP into these calls and their outcome back into HTTP.
 
 The message is data, never instructions: whatever the parser returns, at most
 one slot is booked, and only a slot that matches the asked date and the asked
@@ -20,8 +22,9 @@ from pydantic import BaseModel, ValidationError
 from .booking_service import summarise, utc_now
 from .config import Facility
 from .errors import ServiceError, ServiceUnavailable
+from .idempotency import fingerprint
 from .invocation import DownstreamFailure, Invoker, Service
-from .models import Availability, Booking, ChatResponse, ErrorCode, Intent, Slot
+from .models import Availability, Booking, BookingList, ChatResponse, ErrorCode, Intent, Slot
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 MAX_BOOKING_ATTEMPTS = 3
@@ -32,32 +35,80 @@ class Refused(ServiceError):
     """A service answered `success: false` with this code."""
 
 
-class ChatWorkflow:
-    def __init__(self, invoker: Invoker, facility: Facility, clock: Callable[[], dt.datetime] = utc_now) -> None:
+class Services:
+    """Typed calls to the three services, for one API request (its id goes to every service's logs)."""
+
+    def __init__(self, invoker: Invoker, correlation_id: str | None = None) -> None:
         self._invoker = invoker
+        self._correlation_id = correlation_id
+
+    def parse(self, message: str, now: dt.datetime) -> Intent:
+        return self._call(Service.INTENT_PARSER, {"message": message, "now": now.isoformat()}, Intent)
+
+    def availability(self, query: dict[str, Any]) -> Availability:
+        return self._call(Service.AVAILABILITY, {"intent": query}, Availability)
+
+    def book(
+        self,
+        slot_id: str,
+        user_id: str,
+        duration_minutes: int | None = None,
+        idempotency_key: str | None = None,
+        request_fingerprint: str | None = None,
+    ) -> Booking:
+        payload: dict[str, Any] = {"slot_id": slot_id, "user_id": user_id, "duration_minutes": duration_minutes}
+        if idempotency_key:
+            payload |= {"idempotency_key": idempotency_key, "request_fingerprint": request_fingerprint}
+        return self._call(Service.BOOKING, payload, Booking)
+
+    def bookings(self, user_id: str) -> BookingList:
+        return self._call(Service.BOOKING, {"operation": "list", "user_id": user_id}, BookingList)
+
+    def booking(self, user_id: str, booking_id: str) -> Booking:
+        return self._call(Service.BOOKING, {"operation": "get", "user_id": user_id, "booking_id": booking_id}, Booking)
+
+    def cancel(self, user_id: str, booking_id: str) -> Booking:
+        payload = {"operation": "cancel", "user_id": user_id, "booking_id": booking_id}
+        return self._call(Service.BOOKING, payload, Booking)
+
+    def _call(self, service: Service, payload: dict[str, Any], model: type[ModelT]) -> ModelT:
+        if self._correlation_id:
+            payload = {**payload, "correlation_id": self._correlation_id}
+        answer = self._invoker.invoke(service, payload)
+        if not isinstance(answer, dict) or "success" not in answer:
+            raise DownstreamFailure(service, "answered malformed output", "no success/data envelope")
+        try:
+            if answer["success"] is True:
+                return model.model_validate(answer["data"])
+            code, message = answer["error"]["code"], answer["error"]["message"]
+        except (KeyError, TypeError, ValidationError) as exc:
+            raise DownstreamFailure(service, "answered malformed output", str(exc)[:300]) from None
+        if code == ErrorCode.SERVICE_UNAVAILABLE:
+            raise ServiceUnavailable(f"the {service} service is unavailable: {message}")
+        raise Refused(ErrorCode(code) if code in ErrorCode.__members__ else code, message)
+
+
+class ChatWorkflow:
+    def __init__(self, services: Services, facility: Facility, clock: Callable[[], dt.datetime] = utc_now) -> None:
+        self._services = services
         self._facility = facility
         self._clock = clock
 
-    def chat(self, message: str, user_id: str, correlation_id: str | None = None) -> ChatResponse:
+    def chat(self, message: str, user_id: str, idempotency_key: str | None = None) -> ChatResponse:
         now = self._clock()
-        self._correlation_id = correlation_id
-        intent = self._call(Service.INTENT_PARSER, {"message": message, "now": now.isoformat()}, Intent)
-
-        if intent.action in ("cancel", "list"):
-            return ChatResponse(
-                status="needs_input",
-                intent=intent,
-                response="I can book courts and show what is free; changing existing bookings is not possible here.",
-            )
+        intent = self._services.parse(message, now)
+        if intent.action == "list":
+            mine = self._services.bookings(user_id)
+            return ChatResponse(status="bookings", intent=intent, bookings=mine.bookings, response=mine.message)
+        if intent.action == "cancel":
+            return self._cancel(intent, user_id)
         if not intent.understood:
             return ChatResponse(status="needs_input", intent=intent, response=f"Sorry, I did not understand. {HINT}")
 
         wants_booking = intent.action in (None, "book") and (intent.time is not None or intent.window is not None)
         if intent.date is None and not (intent.time or intent.window or intent.action == "check"):
             return ChatResponse(
-                status="needs_input",
-                intent=intent,
-                response=f"Which day and time would you like? {HINT}",
+                status="needs_input", intent=intent, response=f"Which day and time would you like? {HINT}"
             )
         date = intent.date or now.astimezone(self._facility.timezone).date()
         availability = self._availability(intent, date)
@@ -69,8 +120,9 @@ class ChatWorkflow:
                 )
             return ChatResponse(status="unavailable", intent=intent, response=availability.message)
 
+        request_fingerprint = fingerprint(message) if idempotency_key else None
         for slot in availability.slots[:MAX_BOOKING_ATTEMPTS]:
-            booking = self._try_booking(slot, user_id)
+            booking = self._try_booking(slot, user_id, idempotency_key, request_fingerprint)
             if booking is not None:
                 return ChatResponse(
                     status="booked",
@@ -92,15 +144,18 @@ class ChatWorkflow:
             "court": intent.court,
             "duration_minutes": intent.duration_minutes,
         }
-        availability = self._call(Service.AVAILABILITY, {"intent": query}, Availability)
+        availability = self._services.availability(query)
         if exclude:
             availability.slots = [s for s in availability.slots if s.slot_id not in exclude]
         return availability
 
-    def _try_booking(self, slot: Slot, user_id: str) -> Booking | None:
-        payload = {"slot_id": slot.slot_id, "user_id": user_id, "duration_minutes": slot.duration_minutes}
+    def _try_booking(
+        self, slot: Slot, user_id: str, idempotency_key: str | None, request_fingerprint: str | None
+    ) -> Booking | None:
         try:
-            return self._call(Service.BOOKING, payload, Booking)
+            return self._services.book(
+                slot.slot_id, user_id, slot.duration_minutes, idempotency_key, request_fingerprint
+            )
         except Refused as refusal:
             if refusal.code in (ErrorCode.SLOT_TAKEN, ErrorCode.SLOT_INVALID):
                 return None
@@ -122,19 +177,30 @@ class ChatWorkflow:
             )
         return ChatResponse(status="unavailable", intent=intent, response=availability.message)
 
-    # --- plumbing ----------------------------------------------------------
-    def _call(self, service: Service, payload: dict[str, Any], model: type[ModelT]) -> ModelT:
-        if self._correlation_id:
-            payload = {**payload, "correlation_id": self._correlation_id}
-        answer = self._invoker.invoke(service, payload)
-        if not isinstance(answer, dict) or "success" not in answer:
-            raise DownstreamFailure(service, "answered malformed output", "no success/data envelope")
-        try:
-            if answer["success"] is True:
-                return model.model_validate(answer["data"])
-            code, message = answer["error"]["code"], answer["error"]["message"]
-        except (KeyError, TypeError, ValidationError) as exc:
-            raise DownstreamFailure(service, "answered malformed output", str(exc)[:300]) from None
-        if code == ErrorCode.SERVICE_UNAVAILABLE:
-            raise ServiceUnavailable(f"the {service} service is unavailable: {message}")
-        raise Refused(ErrorCode(code) if code in ErrorCode.__members__ else code, message)
+    def _cancel(self, intent: Intent, user_id: str) -> ChatResponse:
+        """Cancel the one upcoming booking that matches what was said; if several match, cancel none."""
+        mine = self._services.bookings(user_id).bookings
+        matches = [
+            b
+            for b in mine
+            if (intent.date is None or b.date == intent.date)
+            and (intent.time is None or b.time == intent.time)
+            and (intent.court is None or b.court == intent.court)
+        ]
+        if not matches:
+            return ChatResponse(
+                status="needs_input",
+                intent=intent,
+                bookings=mine,
+                response="You have no upcoming booking that matches." if mine else "You have no upcoming bookings.",
+            )
+        if len(matches) > 1:
+            listed = "; ".join(f"{b.court} on {b.date:%A %d %B} at {b.time}" for b in matches)
+            return ChatResponse(
+                status="needs_input",
+                intent=intent,
+                bookings=matches,
+                response=f"Several bookings match: {listed}. Which one? Say its day and time. Nothing was cancelled.",
+            )
+        cancelled = self._services.cancel(user_id, matches[0].booking_id)
+        return ChatResponse(status="cancelled", intent=intent, booking=cancelled, response=cancelled.message)

@@ -1,0 +1,219 @@
+"""Bookings belong to people, through every route: REST, chat and direct booking invokes.
+
+The BOLA matrix (OWASP API1): user A can neither read, list nor cancel user B's
+booking, whatever ids or names A supplies, and a refusal reads the same as a
+missing booking. Idempotency: ten retries with one key make one booking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from local.http_api import build_event
+from tests.conftest import booked_slots
+from tests.functions.conftest import Handler
+
+TOMORROW = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+MISSING = "00000000-0000-4000-8000-000000000000"
+
+
+def call(
+    api: Handler, method: str, path: str, user: str | None = None, body: Any = None, **headers: str
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    hdrs = {"content-type": "application/json", **{k.replace("_", "-"): v for k, v in headers.items()}}
+    if user:
+        hdrs["x-user-id"] = user
+    raw = json.dumps(body).encode() if body is not None else b""
+    route = path
+    params: dict[str, str] = {}
+    if path.startswith("/bookings/"):
+        route, params = "/bookings/{booking_id}", {"booking_id": path.split("/", 2)[2]}
+    answer = api(build_event(method, path, hdrs, raw, f"{method} {route.split('?')[0]}", params))
+    return answer["statusCode"], json.loads(answer["body"]), answer.get("headers") or {}
+
+
+def slot(hour: int, court: str = "Court A") -> str:
+    return f"{TOMORROW.isoformat()}T{hour:02d}:00|{court}"
+
+
+def test_rest_availability_then_book_then_list_then_cancel(orchestrator: Handler) -> None:
+    status, free, _ = call(orchestrator, "GET", f"/availability?date={TOMORROW}&time=10:00")
+    assert status == 200
+    assert [s["court"] for s in free["slots"]] == ["Court A", "Court B", "Court C"]
+
+    status, booking, _ = call(orchestrator, "POST", "/bookings", "alice", {"slot_id": free["slots"][1]["slot_id"]})
+    assert status == 201
+    assert (booking["court"], booking["user_id"]) == ("Court B", "alice")
+
+    status, mine, _ = call(orchestrator, "GET", "/bookings", "alice")
+    assert (status, [b["booking_id"] for b in mine["bookings"]]) == (200, [booking["booking_id"]])
+
+    status, one, _ = call(orchestrator, "GET", f"/bookings/{booking['booking_id']}", "alice")
+    assert (status, one["time"]) == (200, "10:00")
+
+    status, cancelled, _ = call(orchestrator, "DELETE", f"/bookings/{booking['booking_id']}", "alice")
+    assert (status, cancelled["status"]) == (200, "cancelled")
+    _, free_again, _ = call(orchestrator, "GET", f"/availability?date={TOMORROW}&time=10:00&court=Court B")
+    assert [s["slot_id"] for s in free_again["slots"]] == [booking_id_slot(booking)]
+
+
+def booking_id_slot(booking: dict[str, Any]) -> str:
+    return f"{booking['date']}T{booking['time']}|{booking['court']}"
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [("date=tomorrow", "date"), ("time=3pm", "time"), ("duration_minutes=0", "duration_minutes")],
+)
+def test_rest_availability_rejects_bad_queries(orchestrator: Handler, query: str, words: str) -> None:
+    status, body, _ = call(orchestrator, "GET", f"/availability?{query}")
+    assert status == 400
+    assert words in body["error"]["message"]
+
+
+def test_rest_booking_errors_have_clear_codes(orchestrator: Handler, dynamodb: Any, table_name: str) -> None:
+    assert call(orchestrator, "POST", "/bookings", "alice", {"slot_id": slot(10)})[0] == 201
+    status, body, _ = call(orchestrator, "POST", "/bookings", "bob", {"slot_id": slot(10)})
+    assert (status, body["error"]["code"]) == (409, "SLOT_TAKEN")
+    status, body, _ = call(orchestrator, "POST", "/bookings", "bob", {"slot_id": slot(6)})
+    assert (status, body["error"]["code"]) == (422, "SLOT_INVALID")
+    status, body, _ = call(orchestrator, "POST", "/bookings", "bob", {"slot": slot(11)})
+    assert (status, body["error"]["code"]) == (400, "INVALID_REQUEST")
+    assert len(booked_slots(dynamodb, table_name)) == 1
+
+
+def test_bola_matrix(orchestrator: Handler, handlers: dict[str, Handler], dynamodb: Any, table_name: str) -> None:
+    _, bobs, _ = call(orchestrator, "POST", "/bookings", "bob", {"slot_id": slot(15)})
+    bob_id = bobs["booking_id"]
+
+    # REST: reading or cancelling Bob's booking looks exactly like a booking that does not exist.
+    for method in ("GET", "DELETE"):
+        theirs = call(orchestrator, method, f"/bookings/{bob_id}", "alice")
+        missing = call(orchestrator, method, f"/bookings/{MISSING}", "alice")
+        assert theirs[0] == missing[0] == 404
+        assert theirs[1]["error"]["message"].replace(bob_id, "X") == missing[1]["error"]["message"].replace(
+            MISSING, "X"
+        )
+    assert call(orchestrator, "GET", "/bookings", "alice")[1]["bookings"] == []
+
+    # Chat: naming Bob, his court and his time cancels nothing of his.
+    for message in (
+        "cancel my booking tomorrow at 3pm on court A",
+        f"cancel booking {bob_id}",
+        "cancel bob's booking tomorrow at 3pm",
+        "show bob's bookings",
+    ):
+        status, body, _ = call(orchestrator, "POST", "/chat", "alice", {"message": message})
+        assert status == 200
+        assert body["status"] != "cancelled"
+        assert all(b["user_id"] == "alice" for b in body["bookings"])
+
+    # Direct invokes act only for the user_id they carry; Alice's id cannot reach Bob's booking.
+    for operation in ("get", "cancel"):
+        answer = handlers["BookingFunction"]({"operation": operation, "user_id": "alice", "booking_id": bob_id})
+        assert answer["error"]["code"] == "NOT_FOUND"
+    listed = handlers["BookingFunction"]({"operation": "list", "user_id": "alice"})
+    assert listed["data"]["bookings"] == []
+
+    # A spoofed X-User-Id is ignored once a token identifies the caller.
+    event = build_event(
+        "DELETE",
+        f"/bookings/{bob_id}",
+        {"x-user-id": "bob"},
+        b"",
+        "DELETE /bookings/{booking_id}",
+        {"booking_id": bob_id},
+    )
+    event["requestContext"]["authorizer"] = {"jwt": {"claims": {"sub": "alice"}, "scopes": None}}
+    assert orchestrator(event)["statusCode"] == 404
+
+    assert [i["user_id"]["S"] for i in booked_slots(dynamodb, table_name)] == ["bob"]
+    assert call(orchestrator, "GET", f"/bookings/{bob_id}", "bob")[0] == 200
+
+
+def test_chat_lists_and_cancels_my_booking(orchestrator: Handler, dynamodb: Any, table_name: str) -> None:
+    call(orchestrator, "POST", "/chat", "alice", {"message": "book tomorrow at 3pm"})
+    call(orchestrator, "POST", "/chat", "alice", {"message": "book tomorrow at 5pm"})
+
+    status, body, _ = call(orchestrator, "POST", "/chat", "alice", {"message": "what have I booked?"})
+    assert (status, body["status"], len(body["bookings"])) == (200, "bookings", 2)
+
+    status, body, _ = call(orchestrator, "POST", "/chat", "alice", {"message": "cancel my booking tomorrow"})
+    assert (status, body["status"]) == (200, "needs_input")  # two match: none is cancelled
+    assert len(booked_slots(dynamodb, table_name)) == 2
+
+    status, body, _ = call(orchestrator, "POST", "/chat", "alice", {"message": "cancel my booking tomorrow at 3pm"})
+    assert (status, body["status"], body["booking"]["time"]) == (200, "cancelled", "15:00")
+    assert [i["booked_time"]["S"] for i in booked_slots(dynamodb, table_name)] == ["17:00"]
+
+
+def test_ten_retries_with_one_key_make_one_booking(orchestrator: Handler, dynamodb: Any, table_name: str) -> None:
+    answers = [
+        call(orchestrator, "POST", "/chat", "alice", {"message": "book tomorrow at 3pm"}, idempotency_key="k-1")
+        for _ in range(10)
+    ]
+    assert {status for status, _, _ in answers} == {200}
+    assert len({body["booking"]["booking_id"] for _, body, _ in answers}) == 1
+    assert len(booked_slots(dynamodb, table_name)) == 1
+
+
+def test_concurrent_retries_with_one_key_make_one_booking(
+    orchestrator: Handler, dynamodb: Any, table_name: str
+) -> None:
+    def attempt(_: int) -> tuple[int, dict[str, Any], dict[str, str]]:
+        return call(orchestrator, "POST", "/bookings", "alice", {"slot_id": slot(12)}, idempotency_key="same")
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(attempt, range(10)))
+    done = [body["booking_id"] for status, body, _ in answers if status == 201]
+    in_progress = [h for status, body, h in answers if status == 409 and body["error"]["code"] == "REQUEST_IN_PROGRESS"]
+    assert len(set(done)) == 1
+    assert len(done) + len(in_progress) == 10
+    assert all(h["Retry-After"] == "1" for h in in_progress)
+    assert len(booked_slots(dynamodb, table_name)) == 1
+
+
+def test_the_same_key_for_a_different_request_is_refused(orchestrator: Handler, dynamodb: Any, table_name: str) -> None:
+    assert call(orchestrator, "POST", "/bookings", "alice", {"slot_id": slot(9)}, idempotency_key="k")[0] == 201
+    status, body, _ = call(orchestrator, "POST", "/bookings", "alice", {"slot_id": slot(10)}, idempotency_key="k")
+    assert (status, body["error"]["code"]) == (422, "IDEMPOTENCY_CONFLICT")
+    status, body, _ = call(
+        orchestrator, "POST", "/chat", "alice", {"message": "book tomorrow at 9am"}, idempotency_key="c"
+    )
+    status, body, _ = call(
+        orchestrator, "POST", "/chat", "alice", {"message": "book tomorrow at 4pm"}, idempotency_key="c"
+    )
+    assert (status, body["error"]["code"]) == (422, "IDEMPOTENCY_CONFLICT")
+    assert len(booked_slots(dynamodb, table_name)) == 2
+
+
+def test_one_users_key_never_replays_another_users_answer(orchestrator: Handler) -> None:
+    _, first, _ = call(orchestrator, "POST", "/bookings", "alice", {"slot_id": slot(9)}, idempotency_key="shared")
+    status, second, _ = call(
+        orchestrator, "POST", "/bookings", "bob", {"slot_id": slot(9, "Court B")}, idempotency_key="shared"
+    )
+    assert status == 201
+    assert second["user_id"] == "bob"
+    assert second["booking_id"] != first["booking_id"]
+
+
+def test_the_limit_holds_for_twenty_concurrent_chats_from_one_user(
+    orchestrator: Handler, dynamodb: Any, table_name: str
+) -> None:
+    def attempt(n: int) -> tuple[int, dict[str, Any], dict[str, str]]:
+        hour = 8 + n % 12
+        return call(
+            orchestrator, "POST", "/chat", "alice", {"message": f"book tomorrow at {hour}:00 court {'ABC'[n % 3]}"}
+        )
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(attempt, range(20)))
+    assert sum(1 for status, body, _ in answers if status == 200 and body["status"] == "booked") == 3
+    refused = [body["error"]["code"] for status, body, _ in answers if status != 200]
+    assert set(refused) <= {"LIMIT_REACHED", "SERVICE_UNAVAILABLE"}
+    assert len(booked_slots(dynamodb, table_name)) == 3
