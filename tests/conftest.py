@@ -27,13 +27,29 @@ FUNCTION_MODULES = ("intent_parser_function", "availability_function", "booking_
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
+    """moto's DynamoDB server over real HTTP, one request at a time.
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    DynamoDB evaluates a condition and writes atomically; moto's threaded server
+    does not, so two racing conditional writes could both pass. Serialising
+    requests gives the tests DynamoDB's guarantee rather than moto's race.
+    """
+    import threading
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    moto_app = DomainDispatcherApplication(create_backend_app)
+    lock = threading.Lock()
+
+    def serialised(environ: Any, start_response: Any) -> Any:
+        with lock:
+            return list(moto_app(environ, start_response))
+
+    server = make_server("127.0.0.1", 0, serialised, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
 
 
 def reset_caches() -> None:
@@ -69,6 +85,7 @@ def aws_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
     monkeypatch.setenv("FACILITY_TIMEZONE", defaults["FacilityTimezone"])
     monkeypatch.setenv("COURTS", defaults["Courts"])
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "CourtBooking")
+    monkeypatch.setenv("AUTH_MODE", "none")  # tests that need sign-in set "jwt" and an authorizer block
     reset_caches()
     yield
     reset_caches()

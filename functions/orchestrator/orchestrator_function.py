@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.logging import correlation_paths
 
@@ -38,12 +39,22 @@ from courtbooking.workflow import ChatWorkflow, Services
 logger = Logger()
 tracer = Tracer()
 app = APIGatewayHttpResolver(enable_validation=True)
+app.enable_swagger(
+    path="/swagger",
+    title="Court booking API",
+    version="1.0.0",
+    description=(
+        "Book tennis courts in plain words (POST /chat) or step by step (GET /availability, POST /bookings). "
+        "With sign-in on, send `Authorization: Bearer <token>`; GET /swagger?format=json is this document."
+    ),
+    security_schemes={"bearer": HTTPBearer(bearerFormat="JWT")},
+    security=[{"bearer": []}],
+)
 
-# The slowest downstream function's Timeout (template.yaml) plus a margin.
-DOWNSTREAM_READ_TIMEOUT_SECONDS = 16
 RETRY_AFTER_SECONDS = "2"
 STATUS_OF = {
     ErrorCode.INVALID_REQUEST: HTTPStatus.BAD_REQUEST,
+    ErrorCode.UNAUTHORIZED: HTTPStatus.UNAUTHORIZED,
     ErrorCode.NOT_FOUND: HTTPStatus.NOT_FOUND,
     ErrorCode.SLOT_TAKEN: HTTPStatus.CONFLICT,
     ErrorCode.LIMIT_REACHED: HTTPStatus.CONFLICT,
@@ -70,12 +81,12 @@ def services() -> Services:
             Service.AVAILABILITY: config.function_name(config.AVAILABILITY_FUNCTION),
             Service.BOOKING: config.function_name(config.BOOKING_FUNCTION),
         }
-        _invoker = LambdaInvoker(lambda_client(DOWNSTREAM_READ_TIMEOUT_SECONDS), names)
+        _invoker = LambdaInvoker(lambda_client, names)
     return Services(_invoker, correlation_id=app.current_event.request_context.request_id)
 
 
 def caller() -> str:
-    return caller_id(app.current_event.raw_event)
+    return caller_id(app.current_event.raw_event, require_token=config.auth_mode() == "jwt")
 
 
 def _error(status: HTTPStatus, code: str, message: str, headers: dict[str, str] | None = None) -> Response:

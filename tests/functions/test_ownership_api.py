@@ -217,3 +217,24 @@ def test_the_limit_holds_for_twenty_concurrent_chats_from_one_user(
     refused = [body["error"]["code"] for status, body, _ in answers if status != 200]
     assert set(refused) <= {"LIMIT_REACHED", "SERVICE_UNAVAILABLE"}
     assert len(booked_slots(dynamodb, table_name)) == 3
+
+
+def test_with_sign_in_on_a_request_without_a_validated_token_is_401(
+    orchestrator: Handler, monkeypatch: pytest.MonkeyPatch, dynamodb: Any, table_name: str
+) -> None:
+    from courtbooking import config
+
+    monkeypatch.setenv("AUTH_MODE", "jwt")
+    config.reset()
+    status, body, _ = call(orchestrator, "POST", "/chat", "alice", {"message": "book tomorrow at 3pm"})
+    assert (status, body["error"]["code"]) == (401, "UNAUTHORIZED")
+    assert call(orchestrator, "GET", "/bookings", "alice")[0] == 401
+    assert call(orchestrator, "GET", "/health")[0] == 200
+    assert booked_slots(dynamodb, table_name) == []
+
+
+def test_the_openapi_description_lists_every_route(orchestrator: Handler) -> None:
+    status, spec, _ = call(orchestrator, "GET", "/swagger?format=json")
+    assert status == 200
+    assert set(spec["paths"]) >= {"/chat", "/availability", "/bookings", "/bookings/{booking_id}", "/health"}
+    assert "bearer" in spec["components"]["securitySchemes"]

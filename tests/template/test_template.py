@@ -127,10 +127,36 @@ def test_bookings_table_is_safe_to_keep() -> None:
     assert props["SSESpecification"] == {"SSEEnabled": True}
 
 
+ROUTES = {
+    ("POST", "/chat"),
+    ("GET", "/health"),
+    ("GET", "/swagger"),
+    ("GET", "/availability"),
+    ("GET", "/bookings"),
+    ("POST", "/bookings"),
+    ("GET", "/bookings/{booking_id}"),
+    ("DELETE", "/bookings/{booking_id}"),
+}
+PUBLIC = {("GET", "/health"), ("GET", "/swagger")}
+
+
 def test_http_api_routes_reach_the_orchestrator() -> None:
-    assert template.http_routes() == {
-        ("POST", "/chat"): "OrchestratorFunction",
-        ("GET", "/health"): "OrchestratorFunction",
-    }
+    assert template.http_routes() == dict.fromkeys(ROUTES, "OrchestratorFunction")
+    integration = template.load_template()["Resources"]["OrchestratorIntegration"]["Properties"]
+    assert integration["PayloadFormatVersion"] == "2.0"
     outputs = template.load_template()["Outputs"]
     assert {"ApiUrl", *(f"{f}Name" for f in FUNCTIONS)} <= set(outputs)
+
+
+def test_every_route_but_health_and_swagger_needs_a_token_when_sign_in_is_on() -> None:
+    signed_in = {(r.method, r.path): r.authorization for r in template.api_routes({"AuthMode": "jwt"})}
+    assert {k for k, auth in signed_in.items() if auth == "NONE"} == PUBLIC
+    assert {k for k, auth in signed_in.items() if auth == "JWT"} == ROUTES - PUBLIC
+    demo = {(r.method, r.path): r.authorization for r in template.api_routes({"AuthMode": "none"})}
+    assert set(demo.values()) == {"NONE"}
+    assert template.parameter_defaults()["AuthMode"] == "jwt"  # secure unless the deployer says otherwise
+
+
+def test_the_orchestrator_knows_the_auth_mode_so_it_fails_closed() -> None:
+    env = template.functions({})["OrchestratorFunction"].environment
+    assert env["AUTH_MODE"] == "jwt"

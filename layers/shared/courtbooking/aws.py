@@ -7,6 +7,7 @@ code at moto or at the local Lambda endpoint.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -15,7 +16,7 @@ from botocore.config import Config
 
 # DynamoDB answers in milliseconds; fail fast and retry a bounded number of times
 # so a throttled table becomes a clear 503 well inside API Gateway's 30 s limit.
-DYNAMODB_CONFIG = Config(connect_timeout=2, read_timeout=4, retries={"mode": "standard", "max_attempts": 3})
+DYNAMODB_CONFIG = Config(connect_timeout=1, read_timeout=3, retries={"mode": "standard", "max_attempts": 3})
 
 
 @lru_cache(maxsize=1)
@@ -24,15 +25,16 @@ def dynamodb_client() -> Any:
 
 
 def lambda_client(read_timeout: float) -> Any:
-    """A Lambda client whose read timeout covers the slowest downstream function.
+    """A Lambda client that waits at most `read_timeout` seconds for an answer.
 
-    Invokes are never retried by botocore: a retried booking invoke would run the
+    Invokes are never retried by botocore: a retried booking invoke could run the
     booking twice; the workflow decides what to do with a failure instead.
+    Clients are cached per whole second of timeout (at most ~30 per container).
     """
-    return _lambda_client(round(read_timeout, 1))
+    return _lambda_client(float(max(1, math.ceil(read_timeout))))
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=32)
 def _lambda_client(read_timeout: float) -> Any:
     config = Config(connect_timeout=2, read_timeout=read_timeout, retries={"mode": "standard", "total_max_attempts": 1})
     return boto3.client("lambda", config=config)

@@ -29,6 +29,7 @@ OPENAI_API_KEY_PARAMETER = "OPENAI_API_KEY_PARAMETER"
 OPENAI_API_KEY_SECRET = "OPENAI_API_KEY_SECRET"  # noqa: S105 - a variable name, not a secret
 OPENAI_TIMEOUT_SECONDS = "OPENAI_TIMEOUT_SECONDS"
 MAX_ACTIVE_BOOKINGS = "MAX_ACTIVE_BOOKINGS"
+AUTH_MODE = "AUTH_MODE"
 IDEMPOTENCY_TABLE_NAME = "IDEMPOTENCY_TABLE_NAME"
 IDEMPOTENCY_EXPIRY_SECONDS = "IDEMPOTENCY_EXPIRY_SECONDS"
 INTENT_PARSER_FUNCTION = "INTENT_PARSER_FUNCTION"
@@ -152,7 +153,7 @@ class OpenAISettings:
 
     @classmethod
     def from_env(cls) -> OpenAISettings:
-        raw_timeout = _get(OPENAI_TIMEOUT_SECONDS, "6")
+        raw_timeout = _get(OPENAI_TIMEOUT_SECONDS, "4")
         try:
             timeout = float(raw_timeout)
         except ValueError as exc:
@@ -187,6 +188,14 @@ def openai_settings() -> OpenAISettings:
 
 def table_name() -> str:
     return _get(TABLE_NAME)
+
+
+def auth_mode() -> str:
+    """`jwt` (the default: identity only from a validated token) or `none` (demos: X-User-Id)."""
+    mode = _get(AUTH_MODE, "jwt").lower()
+    if mode not in ("jwt", "none"):
+        raise ConfigurationError(f"{AUTH_MODE}={mode!r} must be 'jwt' or 'none'")
+    return mode
 
 
 def idempotency_table_name() -> str:

@@ -55,3 +55,8 @@ class LimitReached(ServiceError):
 class TooLate(ServiceError):
     def __init__(self, message: str) -> None:
         super().__init__(ErrorCode.TOO_LATE, message)
+
+
+class Unauthorized(ServiceError):
+    def __init__(self, message: str) -> None:
+        super().__init__(ErrorCode.UNAUTHORIZED, message)

@@ -5,23 +5,27 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import InvalidRequest
+from .errors import InvalidRequest, Unauthorized
 
 GUEST = "guest"
 USER_ID_HEADER = "x-user-id"
 _USER_ID = re.compile(r"^[A-Za-z0-9_.@:+\-|]{1,128}$")
 
 
-def caller_id(event: dict[str, Any]) -> str:
+def caller_id(event: dict[str, Any], require_token: bool = False) -> str:
     """The JWT `sub` claim when an authorizer validated a token; else `X-User-Id`; else `guest`.
 
     API Gateway builds `requestContext`, so a client cannot forge the authorizer
-    block; with an authorizer present any `X-User-Id` header is ignored.
+    block; with an authorizer present any `X-User-Id` header is ignored. With
+    `require_token` (AUTH_MODE=jwt) a request without validated claims is refused,
+    so a route deployed without the authorizer fails closed, never open.
     """
     authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
     claims = (authorizer.get("jwt") or {}).get("claims") or {}
     if claims.get("sub"):
         return str(claims["sub"])
+    if require_token:
+        raise Unauthorized("sign in first: send a valid bearer token in the Authorization header")
     headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
     header = headers.get(USER_ID_HEADER)
     if header is None or not str(header).strip():

@@ -15,6 +15,9 @@ from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, ReadTimeoutError
 
+# The slowest service's Timeout in template.yaml (IntentParserFunction) plus a margin.
+DEFAULT_INVOKE_TIMEOUT_SECONDS = 11.0
+
 
 class Service(StrEnum):
     INTENT_PARSER = "intent parser"
@@ -37,8 +40,8 @@ class DownstreamFailure(Exception):
 
 
 class Invoker(Protocol):
-    def invoke(self, service: Service, payload: dict[str, Any]) -> Any:
-        """Invoke a service synchronously and return its decoded JSON answer."""
+    def invoke(self, service: Service, payload: dict[str, Any], timeout: float | None = None) -> Any:
+        """Invoke a service synchronously and return its decoded JSON answer within `timeout` seconds."""
         ...
 
 
@@ -50,14 +53,17 @@ def _decode(service: Service, raw: bytes | str) -> Any:
 
 
 class LambdaInvoker:
-    def __init__(self, client: Any, function_names: Mapping[Service, str]) -> None:
-        self._client = client
+    """boto3 `lambda.invoke`; `client_for(timeout)` gives a client whose read timeout is `timeout`."""
+
+    def __init__(self, client_for: Callable[[float], Any], function_names: Mapping[Service, str]) -> None:
+        self._client_for = client_for
         self._names = dict(function_names)
 
-    def invoke(self, service: Service, payload: dict[str, Any]) -> Any:
+    def invoke(self, service: Service, payload: dict[str, Any], timeout: float | None = None) -> Any:
         name = self._names[service]
+        client = self._client_for(min(timeout or DEFAULT_INVOKE_TIMEOUT_SECONDS, DEFAULT_INVOKE_TIMEOUT_SECONDS))
         try:
-            response = self._client.invoke(
+            response = client.invoke(
                 FunctionName=name,
                 InvocationType="RequestResponse",
                 Payload=json.dumps(payload).encode(),
@@ -87,7 +93,7 @@ class InProcessInvoker:
         self._handlers = dict(handlers)
         self._context_factory = context_factory
 
-    def invoke(self, service: Service, payload: dict[str, Any]) -> Any:
+    def invoke(self, service: Service, payload: dict[str, Any], timeout: float | None = None) -> Any:
         event = json.loads(json.dumps(payload))
         try:
             answer = self._handlers[service](event, self._context_factory())

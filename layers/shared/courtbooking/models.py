@@ -45,6 +45,7 @@ class Contract(BaseModel):
 
 class ErrorCode(StrEnum):
     INVALID_REQUEST = "INVALID_REQUEST"
+    UNAUTHORIZED = "UNAUTHORIZED"
     SLOT_TAKEN = "SLOT_TAKEN"
     SLOT_INVALID = "SLOT_INVALID"
     NOT_FOUND = "NOT_FOUND"

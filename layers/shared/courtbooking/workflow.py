@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from time import monotonic
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -28,6 +29,9 @@ from .models import Availability, Booking, BookingList, ChatResponse, ErrorCode,
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 MAX_BOOKING_ATTEMPTS = 3
+# API Gateway gives an integration 30 s; keep the whole workflow well inside it.
+REQUEST_BUDGET_SECONDS = 25.0
+MIN_CALL_SECONDS = 1.0
 HINT = 'Try something like "Book a court tomorrow at 3pm" or "What is free on Saturday afternoon?"'
 
 
@@ -36,11 +40,22 @@ class Refused(ServiceError):
 
 
 class Services:
-    """Typed calls to the three services, for one API request (its id goes to every service's logs)."""
+    """Typed calls to the three services for one API request.
 
-    def __init__(self, invoker: Invoker, correlation_id: str | None = None) -> None:
+    The request's id goes to every service's logs, and all calls share one time
+    budget so the whole request is answered inside API Gateway's 30 s limit: a
+    call gets at most what is left, and none starts without a useful amount left.
+    """
+
+    def __init__(
+        self,
+        invoker: Invoker,
+        correlation_id: str | None = None,
+        budget_seconds: float = REQUEST_BUDGET_SECONDS,
+    ) -> None:
         self._invoker = invoker
         self._correlation_id = correlation_id
+        self._deadline = monotonic() + budget_seconds
 
     def parse(self, message: str, now: dt.datetime) -> Intent:
         return self._call(Service.INTENT_PARSER, {"message": message, "now": now.isoformat()}, Intent)
@@ -74,7 +89,10 @@ class Services:
     def _call(self, service: Service, payload: dict[str, Any], model: type[ModelT]) -> ModelT:
         if self._correlation_id:
             payload = {**payload, "correlation_id": self._correlation_id}
-        answer = self._invoker.invoke(service, payload)
+        remaining = self._deadline - monotonic()
+        if remaining < MIN_CALL_SECONDS:
+            raise DownstreamFailure(service, "timed out", "the request's time budget was used up before calling it")
+        answer = self._invoker.invoke(service, payload, timeout=remaining)
         if not isinstance(answer, dict) or "success" not in answer:
             raise DownstreamFailure(service, "answered malformed output", "no success/data envelope")
         try:
