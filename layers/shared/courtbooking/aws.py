@@ -16,7 +16,7 @@ from botocore.config import Config
 
 # DynamoDB answers in milliseconds; fail fast and retry a bounded number of times
 # so a throttled table becomes a clear 503 well inside API Gateway's 30 s limit.
-DYNAMODB_CONFIG = Config(connect_timeout=1, read_timeout=3, retries={"mode": "standard", "max_attempts": 3})
+DYNAMODB_CONFIG = Config(connect_timeout=1, read_timeout=3, retries={"mode": "standard", "total_max_attempts": 3})
 
 
 @lru_cache(maxsize=1)

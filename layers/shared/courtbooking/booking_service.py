@@ -176,6 +176,8 @@ class BookingService:
             if reasons is None:
                 break
             if "ConditionalCheckFailed" in reasons[:-1]:
+                if self._holds(booking_id, date, time, court):
+                    break  # our own write, whose answer was lost and retried: the booking is ours
                 raise SlotTaken(f"{court} at {time} on {date:%A %d %B} is already booked.")
             _backoff()  # the user's list changed under us (another booking of theirs): read it again
         else:
@@ -301,6 +303,12 @@ class BookingService:
                 {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
             )
         return puts
+
+    def _holds(self, booking_id: str, date: dt.date, time: str, court: str) -> bool:
+        """Whether the first slot of a booking is held by this booking id (strongly consistent read)."""
+        key = {"pk": {"S": day_key(date)}, "sk": {"S": slot_key(time, court)}}
+        item = self._call("get_item", TableName=self._table, Key=key, ConsistentRead=True).get("Item")
+        return item is not None and item.get("booking_id", {}).get("S") == booking_id
 
     def _active(self, user_id: str, now: dt.datetime) -> tuple[dict[str, str], int | None]:
         """The user's upcoming bookings {id: starts_at} and the version read (None: no item yet)."""
