@@ -1,0 +1,284 @@
+"""The OpenAI path, end to end with the real `openai` client against a local scripted server.
+
+Nothing in the client is patched: requests go over HTTP to 127.0.0.1, and
+retries, timeouts and structured-output parsing are the library's own. Each
+failure must end in the offline parser's answer (`parser == "offline"`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+
+import pytest
+
+from courtbooking.intent import IntentService
+from courtbooking.intent.llm import client_for
+from tests.intent.fakes import TEST_KEY, FakeOpenAI, Reply, answer, completion, error, make_facility, openai_settings
+
+NOW = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)  # Friday 27 November, 10:00 in London
+MESSAGE = "Book court B tomorrow at 3pm"
+
+
+def service(server: FakeOpenAI, on_fallback=None, **changes) -> IntentService:  # type: ignore[no-untyped-def]
+    return IntentService(make_facility(), openai_settings(server.base_url, **changes), on_fallback=on_fallback)
+
+
+def assert_offline_answer(intent) -> None:  # type: ignore[no-untyped-def]
+    """What the offline parser reads in MESSAGE."""
+    assert intent.parser == "offline"
+    assert (intent.action, intent.date, intent.time, intent.court) == (
+        "book",
+        dt.date(2026, 11, 28),
+        "15:00",
+        "Court B",
+    )
+
+
+def test_good_structured_answer(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="book", date="2026-11-28", time="15:00", court="Court B", duration_minutes=60))
+
+    intent = service(openai_server).parse(MESSAGE, NOW)
+
+    assert intent.parser == "openai"
+    assert (intent.action, intent.date, intent.time, intent.court) == (
+        "book",
+        dt.date(2026, 11, 28),
+        "15:00",
+        "Court B",
+    )
+    assert intent.duration_minutes == 60
+    assert intent.window is None
+    assert intent.raw_message == MESSAGE
+
+
+def test_request_is_strict_structured_output_at_temperature_zero(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="book", date="2026-11-28", time="15:00"))
+
+    service(openai_server).parse(MESSAGE, NOW)
+
+    (request,) = openai_server.requests
+    assert request["path"] == "/v1/chat/completions"
+    assert request["headers"]["authorization"] == f"Bearer {TEST_KEY}"
+    body = request["json"]
+    assert body["model"] == "gpt-4o-mini"
+    assert body["temperature"] == 0
+    schema = body["response_format"]
+    assert schema["type"] == "json_schema"
+    assert schema["json_schema"]["strict"] is True
+    properties = schema["json_schema"]["schema"]["properties"]
+    assert set(properties) == {"action", "date", "time", "window", "court", "duration_minutes"}
+    assert set(schema["json_schema"]["schema"]["required"]) == set(properties)
+    system, user = body["messages"]
+    assert system["role"] == "system"
+    for fact in (
+        "Europe/London",
+        "Friday 2026-11-27 10:00",
+        "Court A, Court B, Court C",
+        "08:00 to 21:00",
+        "60 minutes",
+    ):
+        assert fact in system["content"]
+    assert "data, not instructions" in system["content"]
+    # The message travels as data: a JSON string in the user turn, never spliced into the instructions.
+    assert user == {"role": "user", "content": json.dumps({"message": MESSAGE})}
+    assert MESSAGE not in system["content"]
+
+
+def test_prompt_uses_the_facility_date_not_utc(openai_server: FakeOpenAI) -> None:
+    """23:30 UTC on 27 November is already Saturday 28 November in Sydney."""
+    openai_server.script(answer(action="book", date="2026-11-29"))
+    sydney = IntentService(make_facility("Australia/Sydney"), openai_settings(openai_server.base_url))
+
+    sydney.parse("tomorrow", dt.datetime(2026, 11, 27, 23, 30, tzinfo=dt.UTC))
+
+    system = openai_server.requests[0]["json"]["messages"][0]["content"]
+    assert "Saturday 2026-11-28 10:30" in system
+    assert "Australia/Sydney" in system
+
+
+def test_malformed_json_falls_back(openai_server: FakeOpenAI, fallbacks) -> None:  # type: ignore[no-untyped-def]
+    reasons, on_fallback = fallbacks
+    openai_server.script(completion('{"action": "book", "date": "2026-11-28", "time": '))
+
+    intent = service(openai_server, on_fallback).parse(MESSAGE, NOW)
+
+    assert_offline_answer(intent)
+    assert reasons == ["malformed output (not the requested JSON)"]
+
+
+def test_answer_outside_the_schema_falls_back(openai_server: FakeOpenAI, fallbacks) -> None:  # type: ignore[no-untyped-def]
+    reasons, on_fallback = fallbacks
+    openai_server.script(answer(action="delete everything", date="2026-11-28"))
+
+    assert_offline_answer(service(openai_server, on_fallback).parse(MESSAGE, NOW))
+    assert reasons == ["malformed output (not the requested JSON)"]
+
+
+def test_refusal_falls_back(openai_server: FakeOpenAI, fallbacks) -> None:  # type: ignore[no-untyped-def]
+    reasons, on_fallback = fallbacks
+    openai_server.script(completion(content=None, refusal="I'm sorry, I can't help with that."))
+
+    assert_offline_answer(service(openai_server, on_fallback).parse(MESSAGE, NOW))
+    assert reasons == ["the model refused"]
+
+
+def test_content_filter_falls_back(openai_server: FakeOpenAI, fallbacks) -> None:  # type: ignore[no-untyped-def]
+    reasons, on_fallback = fallbacks
+    openai_server.script(completion(content=None, finish_reason="content_filter"))
+
+    assert_offline_answer(service(openai_server, on_fallback).parse(MESSAGE, NOW))
+    assert reasons == ["answer withheld by content filter"]
+
+
+def test_server_error_is_retried_once_then_falls_back(openai_server: FakeOpenAI, fallbacks) -> None:  # type: ignore[no-untyped-def]
+    reasons, on_fallback = fallbacks
+    openai_server.script(error(500), error(500))
+
+    assert_offline_answer(service(openai_server, on_fallback).parse(MESSAGE, NOW))
+    assert len(openai_server.requests) == 2  # the first attempt and one bounded retry
+    assert reasons == ["HTTP 500"]
+
+
+def test_rate_limit_then_success_answers_from_openai(openai_server: FakeOpenAI, fallbacks) -> None:  # type: ignore[no-untyped-def]
+    reasons, on_fallback = fallbacks
+    openai_server.script(error(429, "Rate limit reached"), answer(action="check", date="2026-11-28"))
+
+    intent = service(openai_server, on_fallback).parse("what's free tomorrow?", NOW)
+
+    assert intent.parser == "openai"
+    assert (intent.action, intent.date) == ("check", dt.date(2026, 11, 28))
+    assert len(openai_server.requests) == 2
+    assert reasons == []
+
+
+def test_rate_limited_twice_falls_back(openai_server: FakeOpenAI, fallbacks) -> None:  # type: ignore[no-untyped-def]
+    reasons, on_fallback = fallbacks
+    openai_server.script(error(429), error(429))
+
+    assert_offline_answer(service(openai_server, on_fallback).parse(MESSAGE, NOW))
+    assert reasons == ["rate limited (HTTP 429)"]
+
+
+def test_reply_slower_than_the_timeout_falls_back(openai_server: FakeOpenAI, fallbacks) -> None:  # type: ignore[no-untyped-def]
+    reasons, on_fallback = fallbacks
+    slow = answer(action="book", date="2026-11-28", time="15:00")
+    slow.delay = 3.0
+    openai_server.script(slow, Reply(**{**slow.__dict__}))
+
+    started = time.monotonic()
+    intent = service(openai_server, on_fallback, timeout_seconds=0.3).parse(MESSAGE, NOW)
+    elapsed = time.monotonic() - started
+
+    assert_offline_answer(intent)
+    assert reasons == ["timeout after 0.3 s"]
+    assert len(openai_server.requests) == 2
+    assert elapsed < 2.5  # two 0.3 s attempts and one back-off, never the server's 3 s
+
+
+def test_unauthorised_is_not_retried_and_falls_back(openai_server: FakeOpenAI, fallbacks) -> None:  # type: ignore[no-untyped-def]
+    reasons, on_fallback = fallbacks
+    openai_server.script(error(401, "Incorrect API key provided"))
+
+    assert_offline_answer(service(openai_server, on_fallback).parse(MESSAGE, NOW))
+    assert len(openai_server.requests) == 1
+    assert reasons == ["HTTP 401"]
+
+
+def test_unreachable_endpoint_falls_back(fallbacks) -> None:  # type: ignore[no-untyped-def]
+    reasons, on_fallback = fallbacks
+    server = FakeOpenAI()
+    base_url = server.base_url
+    server.close()  # nothing listens there any more
+
+    intent = IntentService(make_facility(), openai_settings(base_url, timeout_seconds=0.5), on_fallback=on_fallback)
+    assert_offline_answer(intent.parse(MESSAGE, NOW))
+    assert reasons == ["connection failed"]
+
+
+def test_invalid_fields_become_null(openai_server: FakeOpenAI) -> None:
+    openai_server.script(
+        answer(
+            action="book",
+            date="2026-02-30",
+            time="25:00",
+            window={"start": "18:00", "end": "16:00"},
+            court="Court Z",
+            duration_minutes=0,
+        )
+    )
+
+    intent = service(openai_server).parse("book something odd", NOW)
+
+    assert intent.parser == "openai"
+    assert intent.action == "book"
+    assert (intent.date, intent.time, intent.window, intent.court, intent.duration_minutes) == (None,) * 5
+
+
+def test_court_is_returned_in_its_configured_spelling(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="book", date="2026-11-28", court="court b"))
+
+    assert service(openai_server).parse(MESSAGE, NOW).court == "Court B"
+
+
+def test_one_slot_window_becomes_an_exact_time(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="book", date="2026-11-29", window={"start": "14:00", "end": "15:00"}))
+
+    intent = service(openai_server).parse("Sunday from 2 to 3pm", NOW)
+
+    assert (intent.time, intent.window) == ("14:00", None)
+
+
+def test_time_wins_over_window(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="book", time="09:00", window={"start": "08:00", "end": "12:00"}))
+
+    intent = service(openai_server).parse("tomorrow morning at 9", NOW)
+
+    assert (intent.time, intent.window) == ("09:00", None)
+
+
+def test_the_client_is_created_once_per_container(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="list"), answer(action="list"))
+    intents = service(openai_server)
+
+    intents.parse("my bookings", NOW)
+    intents.parse("my bookings", NOW)
+
+    settings = intents.settings
+    first = client_for(TEST_KEY, settings.base_url, settings.timeout_seconds, 1)
+    assert client_for(TEST_KEY, settings.base_url, settings.timeout_seconds, 1) is first
+    assert first.max_retries == 1
+    assert first.timeout == settings.timeout_seconds
+
+
+def test_fallback_warning_names_the_reason_but_not_the_key_or_message(
+    openai_server: FakeOpenAI, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret_message = "tomorrow at 3pm, my door code is 4711"
+    openai_server.script(error(503), error(503))
+
+    with caplog.at_level(logging.WARNING):
+        intent = service(openai_server).parse(secret_message, NOW)
+
+    assert intent.parser == "offline"
+    (record,) = [r for r in caplog.records if r.levelno == logging.WARNING and "offline parser" in r.getMessage()]
+    assert record.reason == "HTTP 503"  # type: ignore[attr-defined]
+    assert record.message_length == len(secret_message)  # type: ignore[attr-defined]
+    printed = capsys.readouterr()
+    everything = " ".join([caplog.text, printed.out, printed.err, *(str(vars(r)) for r in caplog.records)])
+    assert TEST_KEY not in everything
+    assert "door code" not in everything
+
+
+def test_not_configured_never_calls_openai(openai_server: FakeOpenAI, caplog: pytest.LogCaptureFixture) -> None:
+    settings = openai_settings(openai_server.base_url, api_key=None)
+    assert not settings.configured
+
+    with caplog.at_level(logging.WARNING):
+        intent = IntentService(make_facility(), settings).parse(MESSAGE, NOW)
+
+    assert_offline_answer(intent)
+    assert openai_server.requests == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -1,0 +1,212 @@
+"""IntentService: which parser answers, where the key comes from, and what is never imported or raised."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import boto3
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from moto import mock_aws
+
+from courtbooking.intent import IntentService, llm
+from courtbooking.intent.llm import _key_from
+from tests.intent.fakes import FakeOpenAI, answer, make_facility, offline_settings, openai_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
+SSM_KEY = "sk-from-ssm-abc123"
+SECRET_KEY = "sk-from-secrets-manager-xyz789"
+
+
+# --- the openai package stays out of the offline path --------------------------------
+
+
+def test_openai_is_imported_only_when_openai_is_configured_and_used() -> None:
+    code = textwrap.dedent(
+        """
+        import datetime as dt, sys
+        from courtbooking.config import Facility, OpenAISettings
+        from courtbooking.intent import IntentService
+        from zoneinfo import ZoneInfo
+
+        facility = Facility(ZoneInfo("Europe/London"), ("Court A", "Court B"), dt.time(8), dt.time(21), 60, 14)
+        now = dt.datetime(2026, 11, 27, 10, tzinfo=dt.UTC)
+        off = OpenAISettings("gpt-4o-mini", None, None, None, None, 1.0)
+        on = OpenAISettings("gpt-4o-mini", "sk-x", "http://127.0.0.1:9/v1", None, None, 0.2)
+
+        assert IntentService(facility, off).parse("tomorrow at 3pm", now).parser == "offline"
+        assert "openai" not in sys.modules, "offline path imported openai"
+        configured = IntentService(facility, on)
+        assert "openai" not in sys.modules, "constructing the service imported openai"
+        configured.parse("tomorrow at 3pm", now)  # port 9 refuses: falls back, but openai was used
+        assert "openai" in sys.modules
+        print("ok")
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    env["PYTHONPATH"] = str(ROOT / "layers" / "shared")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("ok")
+
+
+# --- where the key comes from ----------------------------------------------------------
+
+
+@pytest.mark.usefixtures("aws_credentials")
+def test_key_clients_have_short_timeouts() -> None:
+    llm.reset_key_cache()
+    with mock_aws():
+        for provider in (llm.ssm_provider(), llm.secrets_provider()):
+            config = provider.client.meta.config
+            assert (config.connect_timeout, config.read_timeout) == (2, 2)
+            assert config.retries["total_max_attempts"] == 2
+    llm.reset_key_cache()
+
+
+@pytest.mark.usefixtures("aws_credentials")
+def test_key_from_ssm_securestring(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="list"), answer(action="list"))
+    with mock_aws():
+        ssm = boto3.client("ssm")
+        ssm.put_parameter(Name="/courtbooking/openai-api-key", Value=SSM_KEY, Type="SecureString")
+        settings = openai_settings(openai_server.base_url, api_key=None, key_parameter="/courtbooking/openai-api-key")
+        service = IntentService(make_facility(), settings)
+
+        assert service.parse("my bookings", NOW).parser == "openai"
+        # Cached by Powertools for five minutes: a second message does not read SSM again.
+        ssm.delete_parameter(Name="/courtbooking/openai-api-key")
+        assert service.parse("my bookings", NOW).parser == "openai"
+
+    assert [r["headers"]["authorization"] for r in openai_server.requests] == [f"Bearer {SSM_KEY}"] * 2
+
+
+@pytest.mark.usefixtures("aws_credentials")
+def test_key_from_secrets_manager_json_secret(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="list"))
+    with mock_aws():
+        boto3.client("secretsmanager").create_secret(
+            Name="courtbooking/openai", SecretString=json.dumps({"OPENAI_API_KEY": SECRET_KEY})
+        )
+        settings = openai_settings(openai_server.base_url, api_key=None, key_secret="courtbooking/openai")
+
+        assert IntentService(make_facility(), settings).parse("my bookings", NOW).parser == "openai"
+
+    assert openai_server.requests[0]["headers"]["authorization"] == f"Bearer {SECRET_KEY}"
+
+
+@pytest.mark.usefixtures("aws_credentials")
+def test_missing_parameter_falls_back_without_calling_openai(openai_server: FakeOpenAI, fallbacks) -> None:  # type: ignore[no-untyped-def]
+    reasons, on_fallback = fallbacks
+    with mock_aws():
+        settings = openai_settings(openai_server.base_url, api_key=None, key_parameter="/no/such/parameter")
+        intent = IntentService(make_facility(), settings, on_fallback=on_fallback).parse("tomorrow at 3pm", NOW)
+
+    assert intent.parser == "offline"
+    assert (intent.date, intent.time) == (dt.date(2026, 11, 28), "15:00")
+    assert openai_server.requests == []
+    assert len(reasons) == 1
+    assert reasons[0].startswith("API key could not be read")
+
+
+@pytest.mark.parametrize(
+    ("stored", "key"),
+    [
+        ("sk-plain", "sk-plain"),
+        ("  sk-padded\n", "sk-padded"),
+        (b"sk-bytes", "sk-bytes"),
+        ('{"OPENAI_API_KEY": "sk-json"}', "sk-json"),
+        ('{"api_key": "sk-json2", "note": "x"}', "sk-json2"),
+        ('{"only": "sk-single"}', "sk-single"),
+        ('{"a": "x", "b": "y"}', ""),
+        ("{not json", ""),
+        ("", ""),
+    ],
+)
+def test_key_formats(stored: str | bytes, key: str) -> None:
+    assert _key_from(stored) == key
+
+
+class StoredKey:
+    """Stands in for a Powertools provider: returns a stored value, or raises."""
+
+    def __init__(self, value: str | Exception) -> None:
+        self.value = value
+
+    def get(self, name: str, **options: object) -> str:
+        if isinstance(self.value, Exception):
+            raise self.value
+        return self.value
+
+
+def test_empty_key_falls_back(openai_server: FakeOpenAI, fallbacks, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    reasons, on_fallback = fallbacks
+    monkeypatch.setattr(llm, "secrets_provider", lambda: StoredKey("   "))
+    settings = openai_settings(openai_server.base_url, api_key=None, key_secret="empty")
+
+    intent = IntentService(make_facility(), settings, on_fallback=on_fallback).parse("tomorrow at 3pm", NOW)
+
+    assert intent.parser == "offline"
+    assert reasons == ["API key is empty"]
+    assert openai_server.requests == []
+
+
+# --- never raises ----------------------------------------------------------------------
+
+
+def test_odd_arguments_still_answer() -> None:
+    service = IntentService(make_facility(), offline_settings())
+    assert service.parse(None, NOW).raw_message == ""  # type: ignore[arg-type]
+    assert service.parse(1500, NOW).time == "15:00"  # type: ignore[arg-type]
+    assert service.parse("tomorrow").date is not None  # now defaults to the current instant
+
+
+def test_a_bug_in_the_offline_rules_still_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    service = IntentService(make_facility(), offline_settings())
+
+    def broken(message: str, now: dt.datetime) -> None:
+        raise RuntimeError("a bug in a rule")
+
+    monkeypatch.setattr(service.offline, "parse", broken)
+    intent = service.parse("tomorrow at 3pm", NOW)
+
+    assert intent.parser == "offline"
+    assert not intent.understood
+    assert intent.raw_message == "tomorrow at 3pm"
+
+
+def test_a_failing_fallback_callback_does_not_break_parsing(
+    openai_server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+    def explode(reason: str) -> None:
+        raise RuntimeError("metrics are down")
+
+    monkeypatch.setattr(llm, "secrets_provider", lambda: StoredKey(GetParameterError("AccessDenied")))
+    settings = openai_settings(openai_server.base_url, api_key=None, key_secret="x")
+    service = IntentService(make_facility(), settings, on_fallback=explode)
+
+    assert (
+        service.parse("tomorrow at 3pm", NOW).parser == "offline"
+    )  # the key fails, the callback fails, still an answer
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    message=st.text(max_size=600),
+    now=st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2090, 12, 31), timezones=st.just(dt.UTC)),
+    zone=st.sampled_from(["UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Pacific/Kiritimati"]),
+)
+def test_service_never_raises(message: str, now: dt.datetime, zone: str) -> None:
+    intent = IntentService(make_facility(zone), offline_settings()).parse(message, now)
+    assert intent.parser == "offline"
+    assert intent.raw_message == message
