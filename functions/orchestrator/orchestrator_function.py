@@ -8,6 +8,7 @@ asking, calls the layer, and maps outcomes to HTTP status codes.
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -172,13 +173,23 @@ def invalid_request(exc: RequestValidationError) -> Response:
     return _error(HTTPStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST, describe_validation_errors(exc.errors()))
 
 
+@app.exception_handler(UnicodeDecodeError)
+def undecodable_body(exc: UnicodeDecodeError) -> Response:
+    return _error(HTTPStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST, "invalid request: the body is not UTF-8 text")
+
+
+@app.exception_handler(binascii.Error)
+def bad_base64_body(exc: binascii.Error) -> Response:
+    return _error(HTTPStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST, "invalid request: the body could not be decoded")
+
+
 @app.exception_handler(ServiceUnavailable)
 def unavailable(exc: ServiceUnavailable) -> Response:
     logger.warning("dependency unavailable", extra={"reason": exc.message})
     return _error(
         HTTPStatus.SERVICE_UNAVAILABLE,
         ErrorCode.SERVICE_UNAVAILABLE,
-        f"{exc.message}. Nothing was changed; please try again.",
+        f"{exc.message}. Please try again in a moment (with the same Idempotency-Key, if you sent one).",
         headers={"Retry-After": RETRY_AFTER_SECONDS},
     )
 
@@ -195,7 +206,9 @@ def refused(exc: ServiceError) -> Response:
 
 @app.exception_handler(DownstreamFailure)
 def downstream_failed(exc: DownstreamFailure) -> Response:
-    logger.error("downstream service failed", extra={"service": str(exc.service), "kind": exc.kind})
+    logger.error(
+        "downstream service failed", extra={"service": str(exc.service), "kind": exc.kind, "detail": exc.detail}
+    )
     if exc.timed_out:
         return _error(HTTPStatus.GATEWAY_TIMEOUT, "SERVICE_TIMEOUT", f"the {exc.service} service timed out")
     return _error(HTTPStatus.BAD_GATEWAY, "SERVICE_FAILED", f"the {exc.service} service {exc.kind}")

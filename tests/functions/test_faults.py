@@ -2,7 +2,7 @@
 
 - DynamoDB throttling: a local endpoint that answers every call with
   ProvisionedThroughputExceededException -> bounded retries, then 503 + Retry-After.
-- A booking whose write succeeded but whose answer was lost: a proxy in front of
+- A booking whose write succeeded but whose answer was lost (once, or on every attempt): a proxy in front of
   moto forwards the first TransactWriteItems and drops the response -> botocore
   retries, and the person gets the booking that was made, exactly one.
 """
@@ -91,10 +91,11 @@ def test_dynamodb_throttling_is_a_503_after_bounded_retries(
 
 
 @pytest.fixture
-def lossy_proxy(moto_endpoint: str) -> Iterator[tuple[str, list[str]]]:
-    """Forwards to moto; the first TransactWriteItems is written but its answer never arrives."""
+def lossy_proxy(moto_endpoint: str) -> Iterator[tuple[str, list[str], dict[str, int]]]:
+    """Forwards to moto; the first `drop` TransactWriteItems are written but their answers never arrive."""
     target = urlsplit(moto_endpoint)
     seen: list[str] = []
+    settings = {"drop": 1}
 
     class Proxy(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -107,7 +108,7 @@ def lossy_proxy(moto_endpoint: str) -> Iterator[tuple[str, list[str]]]:
             response = upstream.getresponse()
             payload = response.read()
             seen.append(operation)
-            if operation.endswith("TransactWriteItems") and seen.count(operation) == 1:
+            if operation.endswith("TransactWriteItems") and seen.count(operation) <= settings["drop"]:
                 self.close_connection = True  # the write happened; the caller never hears of it
                 return
             self.send_response(response.status)
@@ -122,18 +123,18 @@ def lossy_proxy(moto_endpoint: str) -> Iterator[tuple[str, list[str]]]:
             pass
 
     server = _Server(Proxy)
-    yield server.url, seen
+    yield server.url, seen, settings
     server.close()
 
 
 def test_a_booking_whose_answer_was_lost_is_found_not_made_twice(
     handlers: dict[str, Handler],
-    lossy_proxy: tuple[str, list[str]],
+    lossy_proxy: tuple[str, list[str], dict[str, int]],
     monkeypatch: pytest.MonkeyPatch,
     dynamodb: Any,
     table_name: str,
 ) -> None:
-    url, seen = lossy_proxy
+    url, seen, _ = lossy_proxy
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", url)
     reset_caches()
     wire(handlers)
@@ -141,5 +142,25 @@ def test_a_booking_whose_answer_was_lost_is_found_not_made_twice(
     body = json.loads(answer["body"])
     assert (answer["statusCode"], body["status"]) == (200, "booked")
     assert seen.count("DynamoDB_20120810.TransactWriteItems") >= 2  # the lost one and botocore's retry
+    items = booked_slots(dynamodb, table_name)
+    assert [i["booking_id"]["S"] for i in items] == [body["booking"]["booking_id"]]
+
+
+def test_when_no_answer_to_the_write_ever_arrives_a_consistent_read_decides(
+    handlers: dict[str, Handler],
+    lossy_proxy: tuple[str, list[str], dict[str, int]],
+    monkeypatch: pytest.MonkeyPatch,
+    dynamodb: Any,
+    table_name: str,
+) -> None:
+    url, seen, settings = lossy_proxy
+    settings["drop"] = 1000  # every attempt is written, none is answered
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", url)
+    reset_caches()
+    wire(handlers)
+    answer = chat(handlers, "book tomorrow at 3pm")
+    body = json.loads(answer["body"])
+    assert (answer["statusCode"], body["status"]) == (200, "booked")
+    assert seen.count("DynamoDB_20120810.TransactWriteItems") == 3  # botocore's bounded attempts
     items = booked_slots(dynamodb, table_name)
     assert [i["booking_id"]["S"] for i in items] == [body["booking"]["booking_id"]]

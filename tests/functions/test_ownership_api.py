@@ -16,7 +16,7 @@ import pytest
 
 from local.http_api import build_event
 from tests.conftest import booked_slots
-from tests.functions.conftest import Handler
+from tests.functions.conftest import Handler, wire
 
 TOMORROW = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
 MISSING = "00000000-0000-4000-8000-000000000000"
@@ -183,7 +183,7 @@ def test_the_same_key_for_a_different_request_is_refused(orchestrator: Handler, 
     status, body, _ = call(orchestrator, "POST", "/bookings", "alice", {"slot_id": slot(10)}, idempotency_key="k")
     assert (status, body["error"]["code"]) == (422, "IDEMPOTENCY_CONFLICT")
     status, body, _ = call(
-        orchestrator, "POST", "/chat", "alice", {"message": "book tomorrow at 9am"}, idempotency_key="c"
+        orchestrator, "POST", "/chat", "alice", {"message": "book tomorrow at 10am"}, idempotency_key="c"
     )
     status, body, _ = call(
         orchestrator, "POST", "/chat", "alice", {"message": "book tomorrow at 4pm"}, idempotency_key="c"
@@ -238,3 +238,86 @@ def test_the_openapi_description_lists_every_route(orchestrator: Handler) -> Non
     assert status == 200
     assert set(spec["paths"]) >= {"/chat", "/availability", "/bookings", "/bookings/{booking_id}", "/health"}
     assert "bearer" in spec["components"]["securitySchemes"]
+
+
+def test_a_vague_cancel_cancels_nothing(orchestrator: Handler, dynamodb: Any, table_name: str) -> None:
+    call(orchestrator, "POST", "/chat", "alice", {"message": "book tomorrow at 10am"})
+    for message in ("cancel my booking", "cancel my booking in the evening", "cancel booking 123"):
+        status, body, _ = call(orchestrator, "POST", "/chat", "alice", {"message": message})
+        assert (status, body["status"]) == (200, "needs_input"), message
+    assert len(booked_slots(dynamodb, table_name)) == 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["don't book tomorrow at 3pm", "what about tomorrow at 3pm?", "move my 10am booking to tomorrow at 3pm"],
+)
+def test_messages_that_do_not_ask_to_book_book_nothing(
+    orchestrator: Handler, message: str, dynamodb: Any, table_name: str
+) -> None:
+    status, body, _ = call(orchestrator, "POST", "/chat", "alice", {"message": message})
+    assert status == 200
+    assert body["status"] != "booked"
+    assert booked_slots(dynamodb, table_name) == []
+
+
+def test_asking_twice_gives_the_same_booking_not_a_second_court(
+    orchestrator: Handler, dynamodb: Any, table_name: str
+) -> None:
+    _, first, _ = call(orchestrator, "POST", "/chat", "alice", {"message": "book tomorrow at 3pm"})
+    _, again, _ = call(orchestrator, "POST", "/chat", "alice", {"message": "Book a court tomorrow at 15:00"})
+    assert again["status"] == "booked"
+    assert again["booking"]["booking_id"] == first["booking"]["booking_id"]
+    assert "nothing new was booked" in again["response"]
+    assert len(booked_slots(dynamodb, table_name)) == 1
+
+
+def test_a_retry_after_a_lost_answer_at_the_last_free_court_finds_the_booking(
+    handlers: dict[str, Handler], dynamodb: Any, table_name: str
+) -> None:
+    wire(handlers)
+    api = handlers["OrchestratorFunction"]
+    for user in ("ann", "ben"):
+        call(api, "POST", "/chat", user, {"message": "book tomorrow at 3pm"})
+
+    def booking_then_lost_answer(event: Any, context: Any) -> Any:
+        answer = handlers["BookingFunction"](event)
+        if event.get("operation", "book") != "book":
+            return answer
+        raise TimeoutError("the booking was written, but its answer never reaches the orchestrator")
+
+    wire(handlers, booking=booking_then_lost_answer)
+    status, body, _ = call(api, "POST", "/chat", "cat", {"message": "book tomorrow at 3pm"}, idempotency_key="k1")
+    assert status == 502
+    held = [i for i in booked_slots(dynamodb, table_name) if i["user_id"]["S"] == "cat"]
+    assert len(held) == 1
+
+    wire(handlers)
+    status, body, _ = call(api, "POST", "/chat", "cat", {"message": "book tomorrow at 3pm"}, idempotency_key="k1")
+    assert (status, body["status"]) == (200, "booked")
+    assert body["booking"]["booking_id"] == held[0]["booking_id"]["S"]
+    assert len(booked_slots(dynamodb, table_name)) == 3
+
+
+@pytest.mark.parametrize("body", [b"\xff\xfe{not utf-8", "!!not base64!!"])
+def test_undecodable_bodies_are_400(orchestrator: Handler, body: bytes | str) -> None:
+    event = build_event("POST", "/chat", {"content-type": "application/json"}, b"", "POST /chat", {})
+    if isinstance(body, bytes):
+        import base64
+
+        event |= {"body": base64.b64encode(body).decode(), "isBase64Encoded": True}
+    else:
+        event |= {"body": body, "isBase64Encoded": True}
+    answer = orchestrator(event)
+    assert answer["statusCode"] == 400
+    assert json.loads(answer["body"])["error"]["code"] == "INVALID_REQUEST"
+
+
+def test_chat_never_reaches_someone_elses_booking_even_when_mine_match_too(
+    orchestrator: Handler, dynamodb: Any, table_name: str
+) -> None:
+    _, bobs, _ = call(orchestrator, "POST", "/bookings", "bob", {"slot_id": slot(15)})
+    _, mine, _ = call(orchestrator, "POST", "/bookings", "alice", {"slot_id": slot(15, "Court B")})
+    status, body, _ = call(orchestrator, "POST", "/chat", "alice", {"message": "cancel my booking tomorrow at 3pm"})
+    assert (status, body["status"], body["booking"]["booking_id"]) == (200, "cancelled", mine["booking_id"])
+    assert [i["booking_id"]["S"] for i in booked_slots(dynamodb, table_name)] == [bobs["booking_id"]]

@@ -2,20 +2,17 @@
 
 Table design (single table, only bookings are stored; slots are computed):
 
-    pk = "DAY#<date>"            sk = "SLOT#<HH:MM>#<court>"
+    pk = "DAY#<date>"            sk = "SLOT#<HH:MM>#<court>"   one item per booked slot
+    pk = "BOOKING#<id>"          sk = "BOOKING"                one item per booking
+    pk = "USER#<user>"           sk = "ACTIVE"                 the user's upcoming bookings + version
 
-One item per booked slot. A booking of several consecutive slots writes one
-item per slot in one transaction, each conditional on the slot not existing,
-so two requests can never hold the same slot, however many Lambda instances
-race. Availability for a date is one Query on `DAY#<date>`. The first item of
-a booking also carries the keys of two sparse indexes: `ByUser` (user_pk,
-user_sk) for "my bookings" and `ByBookingId` (booking_ref) for lookups by id.
-
-    pk = "USER#<user>"           sk = "ACTIVE"
-
-holds a user's upcoming bookings {booking_id: starts_at} and a version; every
-booking and cancellation updates it in the same transaction, conditional on
-the version read, which enforces MAX_ACTIVE_BOOKINGS atomically.
+A booking writes all of its items in one transaction: each slot item on
+condition that the slot does not exist (two requests can never hold one slot,
+however many Lambda instances race), and the user's item on condition that its
+version is the one read (MAX_ACTIVE_BOOKINGS holds atomically). Availability
+for a date is one Query on `DAY#<date>`; a booking by id and "my bookings" are
+one strongly consistent GetItem each, so a booking is visible to its owner the
+moment it is confirmed. No index, no Scan.
 """
 
 from __future__ import annotations
@@ -154,36 +151,18 @@ class BookingService:
     def book(self, slot_id: str, user_id: str, duration_minutes: int | None = None) -> Booking:
         """Book a slot for a user, or raise SlotTaken / SlotInvalid / LimitReached. Writes nothing on refusal.
 
-        One transaction writes the slot items (each conditional on the slot being free)
-        and the user's list of upcoming bookings (conditional on the version read), so
-        neither a double booking nor more than MAX_ACTIVE_BOOKINGS can slip through
-        however many requests race.
+        One transaction writes the slot items (each conditional on the slot being free),
+        the booking item, and the user's list of upcoming bookings (conditional on the
+        version read), so neither a double booking nor more than MAX_ACTIVE_BOOKINGS
+        can slip through however many requests race.
         """
         court, date, time = self.schedule.parse_slot_id(slot_id)
         duration = self.schedule.check_duration(duration_minutes)
         now = self._clock()
         self.schedule.check_bookable(court, date, time, duration, now)
 
-        booking_id = str(uuid.uuid4())
-        starts_at = self.schedule.start_instant(date, time).astimezone(dt.UTC).isoformat()
-        slot_puts = self._slot_puts(booking_id, user_id, court, date, time, duration, starts_at, now)
-        for _attempt in range(MAX_WRITE_ATTEMPTS):
-            active, version = self._active(user_id, now)
-            if len(active) >= self.facility.max_active_bookings:
-                raise LimitReached(self.facility.max_active_bookings)
-            user_update = self._user_update(user_id, {**active, booking_id: starts_at}, version)
-            reasons = self._transact([*slot_puts, user_update])
-            if reasons is None:
-                break
-            if "ConditionalCheckFailed" in reasons[:-1]:
-                if self._holds(booking_id, date, time, court):
-                    break  # our own write, whose answer was lost and retried: the booking is ours
-                raise SlotTaken(f"{court} at {time} on {date:%A %d %B} is already booked.")
-            _backoff()  # the user's list changed under us (another booking of theirs): read it again
-        else:
-            raise ServiceUnavailable("too many simultaneous requests for this user; try again")
-        return Booking(
-            booking_id=booking_id,
+        booking = Booking(
+            booking_id=str(uuid.uuid4()),
             court=court,
             date=date,
             time=time,
@@ -191,23 +170,34 @@ class BookingService:
             user_id=user_id,
             message=f"Booked {court} on {date:%A %d %B} at {time} for {duration} minutes.",
         )
+        starts_at = self._starts_at(booking)
+        puts = self._booking_puts(booking, starts_at, now)
+        for _attempt in range(MAX_WRITE_ATTEMPTS):
+            active, version = self._active(user_id, now)
+            if len(active) >= self.facility.max_active_bookings:
+                raise LimitReached(self.facility.max_active_bookings)
+            user_update = self._user_update(
+                user_id, {**active, booking.booking_id: _summary(booking, starts_at)}, version
+            )
+            try:
+                reasons = self._transact([*puts, user_update])
+            except ServiceUnavailable as exc:
+                if self._holds_despite(exc, booking):
+                    return booking
+                raise
+            if reasons is None:
+                return booking
+            if "ConditionalCheckFailed" in reasons[:-1]:
+                if self._holds(booking):
+                    return booking  # our own write, whose answer was lost and retried: the booking is ours
+                raise SlotTaken(f"{court} at {time} on {date:%A %d %B} is already booked.")
+            _backoff()  # the user's list changed under us (another booking of theirs): read it again
+        raise ServiceUnavailable("too many simultaneous requests for this user; try again")
 
     def upcoming(self, user_id: str) -> BookingList:
-        """The user's bookings that have not started yet, soonest first: one Query on ByUser."""
-        now = self._clock().astimezone(dt.UTC).replace(microsecond=0)
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": "ByUser",
-            "KeyConditionExpression": "user_pk = :u AND user_sk > :now",
-            "ExpressionAttributeValues": {":u": {"S": user_id}, ":now": {"S": now.isoformat()}},
-        }
-        bookings: list[Booking] = []
-        while True:
-            page = self._call("query", **kwargs)
-            bookings.extend(_booking_from(item) for item in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        """The user's bookings that have not started yet, soonest first: one strongly consistent GetItem."""
+        active, _version = self._active(user_id, self._clock())
+        bookings = sorted((_booking_from(i, user_id, s) for i, s in active.items()), key=lambda b: (b.date, b.time))
         if not bookings:
             return BookingList(bookings=[], message="You have no upcoming bookings.")
         lines = "; ".join(f"{b.court} on {b.date:%a %d %b} at {b.time}" for b in bookings)
@@ -215,34 +205,40 @@ class BookingService:
 
     def get(self, user_id: str, booking_id: str) -> Booking:
         """One of the user's bookings. Someone else's booking is 'not found', exactly like a missing one."""
-        page = self._call(
-            "query",
-            TableName=self._table,
-            IndexName="ByBookingId",
-            KeyConditionExpression="booking_ref = :id",
-            ExpressionAttributeValues={":id": {"S": booking_id}},
+        item = self._call("get_item", TableName=self._table, Key=booking_key(booking_id), ConsistentRead=True).get(
+            "Item"
         )
-        items = [i for i in page.get("Items", []) if i["user_id"]["S"] == user_id]
-        if not items:
+        if item is None or item["user_id"]["S"] != user_id:
             raise NotFound(booking_id)
-        return _booking_from(items[0])
+        return _booking_from(booking_id, user_id, item)
 
     def cancel(self, user_id: str, booking_id: str) -> Booking:
         """Cancel one of the user's bookings that has not started; its slots are free at once."""
         booking = self.get(user_id, booking_id)
         if self.schedule.start_instant(booking.date, booking.time) <= self._clock():
             raise TooLate(f"The booking on {booking.date:%A %d %B} at {booking.time} has started or is over.")
+        owned = {":id": {"S": booking_id}, ":u": {"S": user_id}}
         deletes = [
             {
                 "Delete": {
                     "TableName": self._table,
                     "Key": {"pk": {"S": day_key(booking.date)}, "sk": {"S": slot_key(unit, booking.court)}},
                     "ConditionExpression": "booking_id = :id AND user_id = :u",
-                    "ExpressionAttributeValues": {":id": {"S": booking_id}, ":u": {"S": user_id}},
+                    "ExpressionAttributeValues": owned,
                 }
             }
             for unit in self.schedule.units(booking.time, booking.duration_minutes)
         ]
+        deletes.append(
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": booking_key(booking_id),
+                    "ConditionExpression": "user_id = :u",
+                    "ExpressionAttributeValues": {":u": {"S": user_id}},
+                }
+            }
+        )
         forget = {
             "Update": {
                 "TableName": self._table,
@@ -269,59 +265,60 @@ class BookingService:
         )
 
     # --- items ---------------------------------------------------------------
-    def _slot_puts(
-        self,
-        booking_id: str,
-        user_id: str,
-        court: str,
-        date: dt.date,
-        time: str,
-        duration: int,
-        starts_at: str,
-        now: dt.datetime,
-    ) -> list[dict[str, Any]]:
+    def _starts_at(self, booking: Booking) -> str:
+        return self.schedule.start_instant(booking.date, booking.time).astimezone(dt.UTC).isoformat()
+
+    def _booking_puts(self, booking: Booking, starts_at: str, now: dt.datetime) -> list[dict[str, Any]]:
+        """One conditional Put per slot the booking covers, and the booking's own item."""
         common = {
-            "booking_id": {"S": booking_id},
-            "user_id": {"S": user_id},
-            "court": {"S": court},
-            "date": {"S": date.isoformat()},
-            "booked_time": {"S": time},
-            "duration_minutes": {"N": str(duration)},
+            "booking_id": {"S": booking.booking_id},
+            "user_id": {"S": booking.user_id},
+            "court": {"S": booking.court},
+            "date": {"S": booking.date.isoformat()},
+            "booked_time": {"S": booking.time},
+            "duration_minutes": {"N": str(booking.duration_minutes)},
             "starts_at": {"S": starts_at},
             "created_at": {"S": now.astimezone(dt.UTC).isoformat()},
         }
-        puts = []
-        for index, unit in enumerate(self.schedule.units(time, duration)):
-            item = {"pk": {"S": day_key(date)}, "sk": {"S": slot_key(unit, court)}, "time": {"S": unit}, **common}
-            if index == 0:  # the first slot carries the sparse index keys: one index entry per booking
-                item |= {
-                    "user_pk": {"S": user_id},
-                    "user_sk": {"S": f"{starts_at}#{booking_id}"},
-                    "booking_ref": {"S": booking_id},
-                }
-            puts.append(
-                {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
-            )
-        return puts
+        items = [
+            {"pk": {"S": day_key(booking.date)}, "sk": {"S": slot_key(unit, booking.court)}, "time": {"S": unit}}
+            | common
+            for unit in self.schedule.units(booking.time, booking.duration_minutes)
+        ]
+        items.append(booking_key(booking.booking_id) | common)
+        return [
+            {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
+            for item in items
+        ]
 
-    def _holds(self, booking_id: str, date: dt.date, time: str, court: str) -> bool:
-        """Whether the first slot of a booking is held by this booking id (strongly consistent read)."""
-        key = {"pk": {"S": day_key(date)}, "sk": {"S": slot_key(time, court)}}
-        item = self._call("get_item", TableName=self._table, Key=key, ConsistentRead=True).get("Item")
-        return item is not None and item.get("booking_id", {}).get("S") == booking_id
+    def _holds(self, booking: Booking) -> bool:
+        """Whether the booking's item exists (strongly consistent read): it was written whole, or not at all."""
+        key = booking_key(booking.booking_id)
+        return "Item" in self._call("get_item", TableName=self._table, Key=key, ConsistentRead=True)
 
-    def _active(self, user_id: str, now: dt.datetime) -> tuple[dict[str, str], int | None]:
-        """The user's upcoming bookings {id: starts_at} and the version read (None: no item yet)."""
+    def _holds_despite(self, failure: ServiceUnavailable, booking: Booking) -> bool:
+        """After DynamoDB failed to confirm a write: was it made? If even that cannot be read, say so."""
+        try:
+            return self._holds(booking)
+        except ServiceUnavailable:
+            raise ServiceUnavailable(
+                f"{failure.message}; the booking may or may not have been made: check your bookings before retrying"
+            ) from failure
+
+    def _active(self, user_id: str, now: dt.datetime) -> tuple[dict[str, dict[str, Any]], int | None]:
+        """The user's upcoming bookings {id: summary} and the version read (None: no item yet)."""
         item = self._call("get_item", TableName=self._table, Key=user_key(user_id), ConsistentRead=True).get("Item")
         if item is None or "version" not in item:
             return {}, None
         cutoff = now.astimezone(dt.UTC).isoformat()
-        active = {k: v["S"] for k, v in item.get("bookings", {}).get("M", {}).items() if v["S"] > cutoff}
+        active = {
+            k: v["M"] for k, v in item.get("bookings", {}).get("M", {}).items() if v["M"]["starts_at"]["S"] > cutoff
+        }
         return active, int(item["version"]["N"])
 
-    def _user_update(self, user_id: str, active: dict[str, str], version: int | None) -> dict[str, Any]:
+    def _user_update(self, user_id: str, active: dict[str, dict[str, Any]], version: int | None) -> dict[str, Any]:
         values: dict[str, Any] = {
-            ":b": {"M": {k: {"S": v} for k, v in active.items()}},
+            ":b": {"M": {k: {"M": v} for k, v in active.items()}},
             ":next": {"N": str((version or 0) + 1)},
         }
         if version is None:
@@ -369,24 +366,40 @@ class BookingService:
 
 
 def user_key(user_id: str) -> dict[str, Any]:
-    """The item holding a user's upcoming bookings (for the per-user limit)."""
+    """The item holding a user's upcoming bookings (the per-user limit, "my bookings")."""
     return {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "ACTIVE"}}
+
+
+def booking_key(booking_id: str) -> dict[str, Any]:
+    """The item of one booking, read by id with a strongly consistent GetItem."""
+    return {"pk": {"S": f"BOOKING#{booking_id}"}, "sk": {"S": "BOOKING"}}
+
+
+def _summary(booking: Booking, starts_at: str) -> dict[str, Any]:
+    """What the user's item keeps of each upcoming booking."""
+    return {
+        "starts_at": {"S": starts_at},
+        "court": {"S": booking.court},
+        "date": {"S": booking.date.isoformat()},
+        "booked_time": {"S": booking.time},
+        "duration_minutes": {"N": str(booking.duration_minutes)},
+    }
 
 
 def _backoff() -> None:
     sleep(random.uniform(0.005, 0.05))  # noqa: S311 - jitter, not cryptography
 
 
-def _booking_from(item: dict[str, Any]) -> Booking:
+def _booking_from(booking_id: str, user_id: str, item: dict[str, Any]) -> Booking:
     court, date, start = item["court"]["S"], dt.date.fromisoformat(item["date"]["S"]), item["booked_time"]["S"]
     duration = int(item["duration_minutes"]["N"])
     return Booking(
-        booking_id=item["booking_id"]["S"],
+        booking_id=booking_id,
         court=court,
         date=date,
         time=start,
         duration_minutes=duration,
-        user_id=item["user_id"]["S"],
+        user_id=user_id,
         message=f"{court} on {date:%A %d %B} at {start} for {duration} minutes.",
     )
 

@@ -21,12 +21,13 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
     IdempotencyValidationError,
 )
 
 from . import config
 from .aws import DYNAMODB_CONFIG
-from .errors import ServiceError
+from .errors import ServiceError, ServiceUnavailable
 from .models import ErrorCode
 
 Operation = Callable[..., dict[str, Any]]
@@ -79,6 +80,8 @@ def run_once(operation: Operation, *, user_id: str, key: str, request_fingerprin
             ErrorCode.IDEMPOTENCY_CONFLICT,
             "This Idempotency-Key was already used for a different request; use a new key for a new request.",
         ) from None
+    except IdempotencyPersistenceLayerError as exc:
+        raise ServiceUnavailable(f"the idempotency store could not be used ({type(exc).__name__})") from exc
     except IdempotencyAlreadyInProgressError:
         raise ServiceError(
             ErrorCode.REQUEST_IN_PROGRESS,

@@ -23,7 +23,10 @@ def caller_id(event: dict[str, Any], require_token: bool = False) -> str:
     authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
     claims = (authorizer.get("jwt") or {}).get("claims") or {}
     if claims.get("sub"):
-        return str(claims["sub"])
+        subject = str(claims["sub"])
+        if not _USER_ID.match(subject):
+            raise Unauthorized("the token's subject is not a user id this service accepts")
+        return subject
     if require_token:
         raise Unauthorized("sign in first: send a valid bearer token in the Authorization header")
     headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}

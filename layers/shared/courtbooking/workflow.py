@@ -123,7 +123,7 @@ class ChatWorkflow:
         if not intent.understood:
             return ChatResponse(status="needs_input", intent=intent, response=f"Sorry, I did not understand. {HINT}")
 
-        wants_booking = intent.action in (None, "book") and (intent.time is not None or intent.window is not None)
+        wants_booking = intent.action == "book" and (intent.time is not None or intent.window is not None)
         if intent.date is None and not (intent.time or intent.window or intent.action == "check"):
             return ChatResponse(
                 status="needs_input", intent=intent, response=f"Which day and time would you like? {HINT}"
@@ -138,8 +138,17 @@ class ChatWorkflow:
                 )
             return ChatResponse(status="unavailable", intent=intent, response=availability.message)
 
+        held = self._already_held(intent, date, user_id)
+        if held is not None:  # asked twice, or a retry whose first answer was lost: one booking, not two
+            return ChatResponse(
+                status="booked",
+                intent=intent,
+                booking=held,
+                response=f"You already have {held.message} Booking id {held.booking_id}; nothing new was booked.",
+            )
         request_fingerprint = fingerprint(message) if idempotency_key else None
-        for slot in availability.slots[:MAX_BOOKING_ATTEMPTS]:
+        candidates = [s for s in availability.slots if _matches(s, intent, date)]
+        for slot in candidates[:MAX_BOOKING_ATTEMPTS]:
             booking = self._try_booking(slot, user_id, idempotency_key, request_fingerprint)
             if booking is not None:
                 return ChatResponse(
@@ -166,6 +175,17 @@ class ChatWorkflow:
         if exclude:
             availability.slots = [s for s in availability.slots if s.slot_id not in exclude]
         return availability
+
+    def _already_held(self, intent: Intent, date: dt.date, user_id: str) -> Booking | None:
+        """The caller's own upcoming booking that already answers this request, if any."""
+        for booking in self._services.bookings(user_id).bookings:
+            if booking.date != date or (intent.court and booking.court != intent.court):
+                continue
+            if intent.time is not None and booking.time == intent.time:
+                return booking
+            if intent.window is not None and intent.window.start <= booking.time < intent.window.end:
+                return booking
+        return None
 
     def _try_booking(
         self, slot: Slot, user_id: str, idempotency_key: str | None, request_fingerprint: str | None
@@ -198,11 +218,24 @@ class ChatWorkflow:
     def _cancel(self, intent: Intent, user_id: str) -> ChatResponse:
         """Cancel the one upcoming booking that matches what was said; if several match, cancel none."""
         mine = self._services.bookings(user_id).bookings
+        if not (intent.date or intent.time or intent.window or intent.court):
+            listed = "; ".join(f"{b.court} on {b.date:%A %d %B} at {b.time}" for b in mine)
+            return ChatResponse(
+                status="needs_input",
+                intent=intent,
+                bookings=mine,
+                response=(
+                    f"Which booking? Say its day and time. Yours: {listed}. Nothing was cancelled."
+                    if mine
+                    else "You have no upcoming bookings."
+                ),
+            )
         matches = [
             b
             for b in mine
             if (intent.date is None or b.date == intent.date)
             and (intent.time is None or b.time == intent.time)
+            and (intent.window is None or intent.window.start <= b.time < intent.window.end)
             and (intent.court is None or b.court == intent.court)
         ]
         if not matches:
@@ -222,3 +255,18 @@ class ChatWorkflow:
             )
         cancelled = self._services.cancel(user_id, matches[0].booking_id)
         return ChatResponse(status="cancelled", intent=intent, booking=cancelled, response=cancelled.message)
+
+
+def _matches(slot: Slot, intent: Intent, date: dt.date) -> bool:
+    """The slot is what the person asked for: the asked day, the asked start or window, the asked court.
+
+    Availability already filters; this check in the workflow means nothing else
+    than what was asked can ever be booked, whatever a service answered.
+    """
+    if slot.date != date or (intent.court is not None and slot.court != intent.court):
+        return False
+    if intent.time is not None:
+        return slot.time == intent.time
+    if intent.window is not None:
+        return intent.window.start <= slot.time < intent.window.end
+    return False

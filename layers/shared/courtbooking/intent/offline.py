@@ -498,7 +498,7 @@ _CHECK = re.compile(
     r"|\bwhats\s+(?:left|on)\b|\bcheck\b|\bsee\s+if\b|\bwhen\s+can\s+(?:i|we)\b|\bis\s+there\s+(?:a|any|anything)\b"
     r"|\banything\s+(?:going|on|left|doing)\b|\b(?:courts|anything)\b[^.!]*\?"
     r"|\bare\s+there\b|\bhow\s+busy\b|\bshow\s+me\b|\blook\s+up\b|\bwhat\s+have\s+you\s+got\b|\bdo\s+you\s+have\b"
-    r"|\bgot\s+any(?:thing)?\b|\bwhat\s+can\s+i\s+get\b"
+    r"|\bgot\s+any(?:thing)?\b|\bwhat\s+can\s+i\s+get\b|\b(?:what|how)\s+about\b"
 )
 _WEAK_BOOK = re.compile(
     r"\b(?:want|need|id\s+like|would\s+like|wanna|looking\s+for|after)\s+(?:a\s+|to\s+play|to\s+get\s+a\s+|some\s+)?"
@@ -1099,6 +1099,8 @@ class OfflineParser:
     # --- action --------------------------------------------------------------
     @staticmethod
     def _action(text: str, has_when: bool) -> Action | None:
+        if _NOT_A_BOOKING.search(text):
+            return None  # "don't book ...", "move my booking to ...": never read as a request to book
         if _CANCEL.search(text):
             return "cancel"
         if _LIST.search(text):
@@ -1112,6 +1114,12 @@ class OfflineParser:
         if has_when or _WEAK_BOOK.search(text):
             return "book"
         return None
+
+
+_NOT_A_BOOKING = re.compile(
+    r"\b(?:don'?t|do\s+not|never|no\s+need\s+to|not\s+to)\s+(?:\w+\s+){0,2}?(?:book|reserve)"
+    r"|\b(?:move|reschedule|re-schedule|change|switch|swap|shift|postpone)\b.{0,40}?\b(?:booking|reservation)"
+)
 
 
 # --- small date helpers -----------------------------------------------------------
