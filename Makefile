@@ -20,7 +20,7 @@ REQS := requirements-dev.txt layers/shared/requirements.txt $(wildcard functions
 FUNCTION ?= AvailabilityFunction
 EVENT ?= events/availability_intent.json
 
-.PHONY: help run test lint format invoke chat events build validate bench-parser clean
+.PHONY: help run test lint format invoke chat events build validate bench-parser load clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -35,8 +35,14 @@ $(SAM):
 	@test -x $(SAM_VENV)/bin/python || $(PYTHON_BASE) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli
 
-run: $(STAMP) ## run the API locally on http://127.0.0.1:3000 (DynamoDB: moto on loopback)
+run: $(STAMP) ## run it locally: API :3000, Lambda endpoint :3001, DynamoDB :8000 (ARGS="--persist .local-data/bookings.json")
 	$(PY) -m local.run $(ARGS)
+
+invoke: $(STAMP) ## run one function once, like sam local invoke (FUNCTION=BookingFunction EVENT=events/booking_slot.json)
+	$(PY) -m local.invoke $(FUNCTION) $(EVENT) $(ARGS)
+
+chat: $(STAMP) ## chat with the running local API in the terminal (USER_ID=alice)
+	$(PY) -m local.chat $(if $(USER_ID),--user $(USER_ID)) $(ARGS)
 
 test: $(STAMP) $(SAM) ## run every test (unit, functional, local stack, sam build)
 	$(PY) -m ruff check .
@@ -63,3 +69,9 @@ validate: $(SAM) ## sam validate --lint
 
 clean: ## remove the virtualenvs and build output
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache
+
+bench-parser: $(STAMP) ## offline parser accuracy and speed on the labelled corpus, with dateparser as reference
+	$(PY) benchmarks/parser_benchmark.py
+
+load: $(STAMP) ## drive a running API with 100 concurrent chats (make run first; ARGS="--scenario distinct")
+	$(PY) benchmarks/load.py $(ARGS)

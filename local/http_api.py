@@ -10,9 +10,10 @@ from __future__ import annotations
 import base64
 import json
 import re
+import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -23,34 +24,61 @@ from . import template
 # API Gateway's payload limit for an HTTP API request is 10 MB; keep the local one smaller.
 MAX_BODY_BYTES = 1024 * 1024
 RunFunction = Callable[[str, dict[str, Any]], dict[str, Any]]
+AccessLog = Callable[[str], None]
+Authorizer = Callable[[dict[str, str]], dict[str, Any] | None]
 
 
 class IntegrationError(Exception):
     """The function could not answer; API Gateway would answer with this status."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, detail: str = "") -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.detail = detail or message
+
+
+class Server(ThreadingHTTPServer):
+    """A threading HTTP server that does not print a traceback when a client hangs up."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _route_pattern(path: str) -> re.Pattern[str]:
     parts = re.split(r"(\{[^}/]+\})", path)
-    regex = "".join(f"(?P<{p[1:-1].rstrip('+')}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts)
+    regex = "".join(_path_part(p) for p in parts)
     return re.compile(f"^{regex}$")
 
 
+def _path_part(part: str) -> str:
+    if not part.startswith("{"):
+        return re.escape(part)
+    name = part[1:-1]
+    return f"(?P<{name[:-1]}>.+)" if name.endswith("+") else f"(?P<{name}>[^/]+)"
+
+
 class Router:
-    def __init__(self, routes: dict[tuple[str, str], str]) -> None:
-        self._routes = [(method, path, _route_pattern(path), fn) for (method, path), fn in routes.items()]
+    """Finds the route for a request as API Gateway does: exact methods before ANY, greedy paths last."""
+
+    def __init__(self, routes: Iterable[template.Route] | dict[tuple[str, str], str]) -> None:
+        if isinstance(routes, dict):
+            routes = [template.Route(method, path, fn) for (method, path), fn in routes.items()]
+        ordered = sorted(routes, key=lambda r: (r.key == "$default", "+}" in r.path, r.method == "ANY"))
+        self._routes = [(route, _route_pattern(route.path)) for route in ordered]
+
+    def find(self, method: str, path: str) -> tuple[template.Route, dict[str, str]] | None:
+        for route, pattern in self._routes:
+            found = pattern.match(path)
+            if found and route.method in (method, "ANY"):
+                return route, found.groupdict()
+        return None
 
     def match(self, method: str, path: str) -> tuple[str, str, dict[str, str]] | None:
         """(route key, function logical id, path parameters) or None."""
-        for route_method, route_path, pattern, function in self._routes:
-            found = pattern.match(path)
-            if found and route_method in (method, "ANY"):
-                return f"{route_method} {route_path}", function, found.groupdict()
-        return None
+        found = self.find(method, path)
+        return (found[0].key, found[0].function, found[1]) if found else None
 
 
 def build_event(
@@ -118,47 +146,106 @@ def to_http(result: Any) -> tuple[int, dict[str, str], bytes]:
     return int(result["statusCode"]), headers, raw
 
 
-def make_server(host: str, port: int, run_function: RunFunction) -> ThreadingHTTPServer:
-    router = Router(template.http_routes())
+def access_log_line(log_format: str, event: dict[str, Any], status: int, latency_ms: int, error: str = "") -> str:
+    """The template's access log format with its $context variables filled in, as API Gateway logs it."""
+    context = event["requestContext"]
+    claims = ((context.get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
+    values = {
+        "requestId": context["requestId"],
+        "identity.sourceIp": context["http"]["sourceIp"],
+        "routeKey": context["routeKey"],
+        "httpMethod": context["http"]["method"],
+        "path": context["http"]["path"],
+        "protocol": context["http"]["protocol"],
+        "requestTime": context["time"],
+        "status": str(status),
+        "responseLatency": str(latency_ms),
+        "integrationLatency": str(latency_ms),
+        "integrationErrorMessage": error or "-",
+        **{f"authorizer.claims.{name}": str(value) for name, value in claims.items()},
+    }
+    as_json = log_format.lstrip().startswith("{")
+
+    def fill(found: re.Match[str]) -> str:
+        value = values.get(found[1], "-")
+        return json.dumps(value)[1:-1] if as_json else value
+
+    return re.sub(r"\$context\.([A-Za-z0-9_.]+)", fill, log_format)
+
+
+DEFAULT_ACCESS_LOG = '{"requestId":"$context.requestId","routeKey":"$context.routeKey","status":"$context.status"}'
+JSON = {"content-type": "application/json"}
+
+
+def make_server(
+    host: str,
+    port: int,
+    run_function: RunFunction,
+    access_log: AccessLog | None = None,
+    routes: Iterable[template.Route] | None = None,
+    authorizer: Authorizer | None = None,
+) -> ThreadingHTTPServer:
+    """The HTTP API: routes from template.yaml unless given.
+
+    A route guarded by a JWT authorizer needs `authorizer(headers)` (lower-cased names)
+    to return the `requestContext.authorizer` block API Gateway would add, e.g.
+    {"jwt": {"claims": {...}, "scopes": None}}; None (or no authorizer) is API Gateway's 401.
+    """
+    router = Router(template.api_routes() if routes is None else routes)
+    log_format = template.access_log_format() or DEFAULT_ACCESS_LOG
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "local-http-api"
 
         def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
-            self.send_response(status)
-            for name, value in headers.items():
-                if name not in ("content-length", "connection", "transfer-encoding"):
-                    self.send_header(name, value)
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                for name, value in headers.items():
+                    if name not in ("content-length", "connection", "transfer-encoding"):
+                        self.send_header(name, value)
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client went away
 
         def _handle(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             if length > MAX_BODY_BYTES:
-                self._send(413, {"content-type": "application/json"}, b'{"message":"Request Entity Too Large"}')
+                self._send(413, JSON, b'{"message":"Request Entity Too Large"}')
                 self.close_connection = True
                 return
             body = self.rfile.read(length) if length else b""
-            path = urlsplit(self.path).path
-            found = router.match(self.command, path)
+            found = router.find(self.command, urlsplit(self.path).path)
             if found is None:
-                self._send(404, {"content-type": "application/json"}, b'{"message":"Not Found"}')
+                self._send(404, JSON, b'{"message":"Not Found"}')
                 return
-            route_key, function, params = found
-            event = build_event(self.command, self.path, dict(self.headers.items()), body, route_key, params)
+            route, params = found
+            started = time.monotonic()
+            event = build_event(self.command, self.path, dict(self.headers.items()), body, route.key, params)
+            status, answer_headers, payload, error = self._integrate(route, event)
+            answer_headers.setdefault("apigw-requestid", event["requestContext"]["requestId"])
+            self._send(status, answer_headers, payload)
+            if access_log is not None:
+                latency = round((time.monotonic() - started) * 1000)
+                access_log(access_log_line(log_format, event, status, latency, error))
+
+        def _integrate(self, route: template.Route, event: dict[str, Any]) -> tuple[int, dict[str, str], bytes, str]:
+            if route.authorization == "JWT":
+                block = authorizer(event["headers"]) if authorizer else None
+                if block is None:
+                    return 401, {**JSON, "www-authenticate": "Bearer"}, b'{"message":"Unauthorized"}', ""
+                event["requestContext"]["authorizer"] = block
             try:
-                status, headers, payload = to_http(run_function(function, event))
+                status, answer_headers, payload = to_http(run_function(route.function, event))
             except IntegrationError as exc:
-                status, headers = exc.status, {"content-type": "application/json"}
-                payload = json.dumps({"message": exc.message}).encode()
-            headers.setdefault("apigw-requestid", event["requestContext"]["requestId"])
-            self._send(status, headers, payload)
+                return exc.status, dict(JSON), json.dumps({"message": exc.message}).encode(), exc.detail
+            return status, answer_headers, payload, ""
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _handle
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    return ThreadingHTTPServer((host, port), Handler)
+    return Server((host, port), Handler)

@@ -1,35 +1,78 @@
-"""The local stack: moto's DynamoDB server, the table from template.yaml, the four
-handlers, and the HTTP API, all on loopback.
+"""The local stack: the SAM application on loopback, shaped as it runs in AWS, without Docker.
 
-Used by `make run` (python -m local.run) and by the tests, so the tests drive
-exactly what a newcomer runs.
+- DynamoDB: moto in server mode, with the tables of template.yaml (optionally persisted).
+- Lambda: each function in its own worker processes (`local.runtime`), set up
+  from template.yaml, behind a local Lambda endpoint (`local.lambda_api`).
+  The orchestrator reaches the three services through boto3's Lambda client
+  pointed at that endpoint by `AWS_ENDPOINT_URL_LAMBDA`: the code path of AWS.
+- API Gateway: the HTTP API routes of template.yaml (`local.http_api`), each
+  request invoking the orchestrator through the same runtime.
+
+Used by `make run` (python -m local.run), `make invoke` and the tests, so the
+tests drive exactly what a newcomer runs.
 """
 
 from __future__ import annotations
 
-import importlib
+import json
 import os
-import sys
+import re
+import shutil
+import socket
+import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
-import boto3
-
-from . import template
-from .context import LambdaContext
-from .http_api import make_server
+from . import dynamodb, template
+from .dynamodb import LOCAL_REGION, MotoServer, PortInUse, bind
+from .http_api import Authorizer, IntegrationError, make_server
+from .lambda_api import LambdaApiServer
+from .runtime import DEFAULT_CONCURRENCY, FunctionConfig, LogSink, Runtime, Throttled, boto3_runtime_dir, print_sink
 
 LOCAL_TABLE_NAME = "court-bookings"
-LOCAL_REGION = "us-east-1"
+
+# Parameters that differ locally: sign-in needs a real identity provider, so the local
+# run is the demo mode (X-User-Id) unless `--parameter-overrides AuthMode=jwt` is given.
+LOCAL_PARAMETERS = {"AuthMode": "none"}
 
 # Downstream function names the orchestrator is given locally: the logical ids.
 SERVICE_FUNCTIONS = ("IntentParserFunction", "AvailabilityFunction", "BookingFunction")
 
+# What an HTTP API (payload 2.0) answers when its Lambda integration fails:
+# a function error (crash, unhandled exception, the function's own timeout) is a 500,
+# an integration that takes longer than API Gateway's 30 seconds is a 503.
+FUNCTION_ERROR = (500, "Internal Server Error")
+INTEGRATION_TIMEOUT = (503, "Service Unavailable")
+API_GATEWAY_TIMEOUT_SECONDS = 30.0
 
-def local_names() -> dict[str, str]:
-    return {"BookingsTable": LOCAL_TABLE_NAME, **{f: f for f in (*SERVICE_FUNCTIONS, "OrchestratorFunction")}}
+# Passed from the developer's shell to the functions that talk to OpenAI (those with OPENAI_MODEL).
+OPENAI_PASSTHROUGH = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_TIMEOUT_SECONDS")
+
+
+def local_tables() -> dict[str, str]:
+    """{table logical id: local table name} for every DynamoDB table in the template."""
+    names = {}
+    for logical_id in template.resources("AWS::DynamoDB::Table"):
+        stem = re.sub(r"(?<!^)(?=[A-Z])", "-", logical_id.removesuffix("Table")).lower()
+        names[logical_id] = LOCAL_TABLE_NAME if logical_id == "BookingsTable" else f"court-booking-{stem}"
+    return names
+
+
+def local_parameters(overrides: dict[str, str] | None = None) -> dict[str, str]:
+    declared = template.parameter_defaults()
+    return {**{k: v for k, v in LOCAL_PARAMETERS.items() if k in declared}, **(overrides or {})}
+
+
+def local_names(parameters: dict[str, str] | None = None) -> dict[str, str]:
+    """What each Ref in the template resolves to locally: parameters, tables, function names."""
+    functions = {f: f for f in template.resources("AWS::Serverless::Function")}
+    return {**local_parameters(parameters), **local_tables(), **functions}
 
 
 def base_environment(dynamodb_endpoint: str) -> dict[str, str]:
@@ -45,95 +88,258 @@ def base_environment(dynamodb_endpoint: str) -> dict[str, str]:
     }
 
 
-def create_tables(endpoint: str) -> None:
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint,
-        region_name=LOCAL_REGION,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106
-    )
-    existing = set(client.list_tables()["TableNames"])
-    if LOCAL_TABLE_NAME not in existing:
-        client.create_table(**template.table_definition("BookingsTable", LOCAL_TABLE_NAME))
+def lambda_environment(spec: template.FunctionSpec) -> dict[str, str]:
+    """The variables Lambda itself sets in every execution environment."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        "LANG": "en_US.UTF-8",
+        "TZ": ":UTC",
+        "LAMBDA_TASK_ROOT": str(spec.code_dir),
+        "_HANDLER": spec.handler,
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
+        "AWS_LAMBDA_FUNCTION_NAME": spec.logical_id,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{spec.logical_id}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": "local",
+        # No ~/.aws files in Lambda: the developer's profiles must not leak into a function.
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+
+
+def built_layer_paths(spec: template.FunctionSpec, build_dir: Path) -> tuple[Path, ...]:
+    """Where `sam build` put the function's layers: <build>/<LayerId>/python (Lambda's /opt/python)."""
+    layers = template.resources("AWS::Serverless::LayerVersion")
+    by_source = {template.ROOT / layer["Properties"]["ContentUri"]: name for name, layer in layers.items()}
+    return tuple(build_dir / by_source[source] / "python" for source in spec.layer_dirs if source in by_source)
 
 
 @dataclass
 class LocalStack:
-    """Start with `start()`, stop with `stop()`; or use `running()` as a context manager."""
+    """Start with `start()`, stop with `stop()`; or use `running()` as a context manager.
 
-    api_port: int = 3000
-    dynamodb_port: int = 0
+    Ports 0 pick free ports. `api_port=None` serves no HTTP API; `dynamodb_endpoint`
+    and `lambda_endpoint` use an already running DynamoDB / Lambda endpoint instead
+    of starting one. `environment` adds variables per function logical id ("Parameters":
+    every function, as in `sam local --env-vars`), `timeouts` replaces Timeouts.
+    `build_dir` runs `sam build` output instead of the sources, with nothing but the
+    built function, its built layers and boto3 on the import path.
+    """
+
+    api_port: int | None = 3000
+    invoke_port: int = 3001
+    dynamodb_port: int = 8000
     host: str = "127.0.0.1"
-    overrides: dict[str, str] = field(default_factory=dict)
-    _moto: Any = None
-    _api: Any = None
-    _thread: threading.Thread | None = None
+    persist: Path | None = None
+    dynamodb_endpoint: str | None = None
+    lambda_endpoint: str | None = None
+    parameters: dict[str, str] = field(default_factory=dict)
+    environment: dict[str, dict[str, str]] = field(default_factory=dict)
+    timeouts: dict[str, float] = field(default_factory=dict)
+    build_dir: Path | None = None
+    runtime_paths: tuple[Path, ...] = ()
+    log: LogSink | None = None
+    authorizer: Authorizer | None = None
+    prewarm: bool = True
+    max_concurrency: int = DEFAULT_CONCURRENCY
+    runtime: Runtime | None = field(default=None, init=False)
+    _moto: MotoServer | None = field(default=None, init=False, repr=False)
+    _api: ThreadingHTTPServer | None = field(default=None, init=False, repr=False)
+    _lambda: LambdaApiServer | None = field(default=None, init=False, repr=False)
+    _threads: list[threading.Thread] = field(default_factory=list, init=False, repr=False)
+    _executor: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+    _scratch: Path | None = field(default=None, init=False, repr=False)
+    _stopped: bool = field(default=False, init=False, repr=False)
 
+    # --- addresses -------------------------------------------------------------
     @property
     def api_url(self) -> str:
+        assert self._api is not None, "the stack serves no HTTP API"
         return f"http://{self.host}:{self._api.server_address[1]}"
 
     @property
-    def dynamodb_endpoint(self) -> str:
-        host, port = self._moto.get_host_and_port()
-        return f"http://{host}:{port}"
+    def invoke_url(self) -> str:
+        if self.lambda_endpoint:
+            return self.lambda_endpoint
+        assert self._lambda is not None, "call start() first"
+        return self._lambda.url
 
+    @property
+    def sink(self) -> LogSink:
+        if self.log is None:
+            self.log = print_sink()
+        return self.log
+
+    def pids(self, function: str) -> list[int]:
+        """The worker processes running this function now (tests kill them)."""
+        assert self.runtime is not None
+        return self.runtime.pools[function].pids()
+
+    # --- life cycle ------------------------------------------------------------
     def start(self) -> LocalStack:
-        from moto.server import ThreadedMotoServer
-
-        self._moto = ThreadedMotoServer(ip_address=self.host, port=self.dynamodb_port, verbose=False)
-        self._moto.start()
-        create_tables(self.dynamodb_endpoint)
-        handlers = self._load_handlers()
-        self._api = make_server(self.host, self.api_port, lambda fn, event: handlers[fn](event))
-        self._thread = threading.Thread(target=self._api.serve_forever, name="local-http-api", daemon=True)
-        self._thread.start()
+        try:
+            dynamodb_socket, lambda_socket = self._bind()
+            if lambda_socket is not None:
+                self._lambda = LambdaApiServer(lambda_socket)
+            self._start_dynamodb(dynamodb_socket)
+            self.runtime = Runtime(self.function_configs(), self.sink, self.max_concurrency, keep_warm=self.prewarm)
+            if self._lambda is not None:
+                self._lambda.runtime = self.runtime
+                self._serve(self._lambda, "local-lambda-api")
+            if self._api is not None:
+                self._executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="integration")
+                self._serve(self._api, "local-http-api")
+            if self.prewarm:
+                self.runtime.prewarm()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
+    def _bind(self) -> tuple[socket.socket | None, socket.socket | None]:
+        """Take every port first, so a taken one fails before anything has started."""
+        sockets: list[socket.socket] = []
+        try:
+            if self.api_port is not None:
+                self._api = self._bind_api()
+            lambda_socket = None
+            if self.lambda_endpoint is None:
+                lambda_socket = bind(self.host, self.invoke_port, "local Lambda endpoint", "--invoke-port")
+                sockets.append(lambda_socket)
+            dynamodb_socket = None
+            if self.dynamodb_endpoint is None:
+                dynamodb_socket = bind(self.host, self.dynamodb_port, "DynamoDB (moto)", "--dynamodb-port")
+                sockets.append(dynamodb_socket)
+        except BaseException:
+            for sock in sockets:
+                sock.close()
+            raise
+        return dynamodb_socket, lambda_socket
+
+    def _bind_api(self) -> ThreadingHTTPServer:
+        assert self.api_port is not None
+        try:
+            routes = template.api_routes(local_parameters(self.parameters))
+            return make_server(
+                self.host, self.api_port, self._call_integration, self._access_log, routes, self.authorizer
+            )
+        except OSError as exc:
+            raise PortInUse("HTTP API", self.host, self.api_port, "--port", exc) from exc
+
+    def _start_dynamodb(self, sock: socket.socket | None) -> None:
+        if sock is not None:
+            self._moto = MotoServer(sock).start()
+            self.dynamodb_endpoint = self._moto.endpoint
+        assert self.dynamodb_endpoint is not None
+        dynamodb.create_tables(self.dynamodb_endpoint, local_tables())
+        if self.persist is not None and self._moto is not None:
+            if self.persist.exists():
+                restored = dynamodb.restore(self.dynamodb_endpoint, self.persist)
+                self.sink("local", f"restored {restored} items from {self.persist}")
+            else:
+                self.sink("local", f"{self.persist} does not exist yet; the tables are saved there on stop")
+
+    def _serve(self, server: Any, name: str) -> None:
+        thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        server.serving = True
+
     def stop(self) -> None:
-        if self._api is not None:
-            self._api.shutdown()
-            self._api.server_close()
+        """Stop serving, stop every worker, save the tables if asked, stop DynamoDB. Idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
+        for server in (self._api, self._lambda):
+            if server is not None:
+                if getattr(server, "serving", False):
+                    server.shutdown()
+                server.server_close()
+        if self.runtime is not None:
+            self.runtime.stop()
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
         if self._moto is not None:
+            self._save()
             self._moto.stop()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
-    def _load_handlers(self) -> dict[str, Any]:
-        """Import each function as Lambda would: its folder on the path, its environment set."""
-        from courtbooking import config
-        from courtbooking.invocation import InProcessInvoker, Service
+    def _save(self) -> None:
+        if self.persist is None or self.dynamodb_endpoint is None:
+            return
+        try:
+            saved = dynamodb.dump(self.dynamodb_endpoint, list(local_tables().values()), self.persist)
+            self.sink("local", f"saved {saved} items to {self.persist}")
+        except Exception as exc:  # never lose the shutdown over it; say so
+            self.sink("local", f"could not save the tables to {self.persist}: {exc}")
 
-        specs = template.functions(local_names())
-        os.environ.update(base_environment(self.dynamodb_endpoint))
-        handlers = {}
-        for logical_id, spec in specs.items():
-            os.environ.update(spec.environment)
-            os.environ.update(self.overrides)
-            if str(spec.code_dir) not in sys.path:
-                sys.path.insert(0, str(spec.code_dir))
-            module = importlib.import_module(spec.module)
-            handler = getattr(module, spec.attribute)
-            handlers[logical_id] = _with_context(handler, spec.logical_id, spec.timeout)
-        config.reset()
-        orchestrator = importlib.import_module(specs["OrchestratorFunction"].module)
-        by_service = {
-            Service.INTENT_PARSER: handlers["IntentParserFunction"],
-            Service.AVAILABILITY: handlers["AvailabilityFunction"],
-            Service.BOOKING: handlers["BookingFunction"],
+    # --- functions ---------------------------------------------------------------
+    def function_configs(self) -> list[FunctionConfig]:
+        specs = template.functions(local_names(self.parameters))
+        return [self._config(spec) for spec in specs.values()]
+
+    def _config(self, spec: template.FunctionSpec) -> FunctionConfig:
+        timeout = float(self.timeouts.get(spec.logical_id, spec.timeout))
+        code_dir, layers, isolated = spec.code_dir, spec.layer_dirs, False
+        if self.build_dir is not None:
+            code_dir, layers, isolated = self.build_dir / spec.logical_id, built_layer_paths(spec, self.build_dir), True
+        return FunctionConfig(
+            name=spec.logical_id,
+            handler=spec.handler,
+            code_dir=code_dir,
+            environment=self._environment(spec, code_dir),
+            timeout=timeout,
+            memory_size=spec.memory_size,
+            layer_paths=layers,
+            isolated=isolated,
+            runtime_paths=self._runtime_paths() if isolated else (),
+        )
+
+    def _environment(self, spec: template.FunctionSpec, code_dir: Path) -> dict[str, str]:
+        assert self.dynamodb_endpoint is not None
+        environment = {
+            **lambda_environment(spec),
+            "LAMBDA_TASK_ROOT": str(code_dir),
+            **base_environment(self.dynamodb_endpoint),
+            "AWS_ENDPOINT_URL_LAMBDA": self.invoke_url,
+            **spec.environment,
         }
-        orchestrator.use_invoker(InProcessInvoker({s: _event_only(h) for s, h in by_service.items()}, lambda: None))
-        return handlers
+        if "OPENAI_MODEL" in spec.environment:
+            environment.update({k: os.environ[k] for k in OPENAI_PASSTHROUGH if os.environ.get(k)})
+        environment.update(self.environment.get("Parameters", {}))
+        environment.update(self.environment.get(spec.logical_id, {}))
+        return environment
 
+    def _runtime_paths(self) -> tuple[Path, ...]:
+        if self.runtime_paths:
+            return self.runtime_paths
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="local-lambda-runtime-"))
+            boto3_runtime_dir(self._scratch / "runtime")
+        return (self._scratch / "runtime",)
 
-def _with_context(handler: Any, name: str, timeout: int) -> Any:
-    def call(event: dict[str, Any]) -> Any:
-        return handler(event, LambdaContext(function_name=name, timeout_seconds=timeout))
+    # --- the HTTP API's Lambda integration ---------------------------------------
+    def _call_integration(self, function: str, event: dict[str, Any]) -> Any:
+        assert self.runtime is not None
+        assert self._executor is not None
+        future = self._executor.submit(self.runtime.invoke, function, json.dumps(event).encode())
+        try:
+            outcome = future.result(timeout=API_GATEWAY_TIMEOUT_SECONDS)
+        except FutureTimeout:
+            raise IntegrationError(*INTEGRATION_TIMEOUT, "the integration took longer than 30 seconds") from None
+        except Throttled as exc:
+            raise IntegrationError(*FUNCTION_ERROR, f"Lambda throttled the invocation: {exc}") from None
+        if outcome.function_error:
+            error = outcome.error or {}
+            detail = f"The Lambda function returned the following error: {error.get('errorType')}: "
+            raise IntegrationError(*FUNCTION_ERROR, detail + str(error.get("errorMessage")))
+        return json.loads(outcome.payload)
 
-    return call
-
-
-def _event_only(call: Any) -> Any:
-    return lambda event, _context: call(event)
+    def _access_log(self, line: str) -> None:
+        self.sink("HttpApi", line)
 
 
 @contextmanager
@@ -143,3 +349,22 @@ def running(**kwargs: Any) -> Any:
         yield stack
     finally:
         stack.stop()
+
+
+def env_vars_file(path: Path) -> dict[str, dict[str, str]]:
+    """A `sam local --env-vars` file: {"FunctionId": {"VAR": "value"}, "Parameters": {...}}."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ValueError(f"{path}: expected {{'FunctionLogicalId': {{'VAR': 'value'}}, ...}}")
+    return {name: {k: str(v) for k, v in values.items()} for name, values in data.items()}
+
+
+def key_values(pairs: list[str]) -> dict[str, str]:
+    """['Key=Value', ...] -> {'Key': 'Value'} (for --parameter-overrides)."""
+    result = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"expected Key=Value, got {pair!r}")
+        result[key] = value
+    return result

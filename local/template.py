@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -69,6 +70,12 @@ class FunctionSpec:
     attribute: str
     timeout: int
     environment: dict[str, str]
+    memory_size: int = 128
+    layer_dirs: tuple[Path, ...] = ()
+
+    @property
+    def handler(self) -> str:
+        return f"{self.module}.{self.attribute}"
 
 
 def _resolve(value: Any, names: dict[str, str]) -> str:
@@ -100,16 +107,119 @@ def functions(local_names: dict[str, str]) -> dict[str, FunctionSpec]:
             attribute=attribute,
             timeout=int(props.get("Timeout", global_fn.get("Timeout", 3))),
             environment={k: _resolve(v, names) for k, v in env_template.items()},
+            memory_size=int(props.get("MemorySize", global_fn.get("MemorySize", 128))),
+            layer_dirs=layer_dirs(props.get("Layers", global_fn.get("Layers", []))),
         )
     return specs
 
 
-def http_routes() -> dict[tuple[str, str], str]:
-    """{(METHOD, path): function logical id} for every HttpApi event in the template."""
-    routes = {}
+def layer_dirs(layers: list[Any]) -> tuple[Path, ...]:
+    """The source folder (ContentUri) of each layer in this template that a function references."""
+    layer_resources = resources("AWS::Serverless::LayerVersion")
+    found = []
+    for layer in layers:
+        name = layer.get("Ref") if isinstance(layer, dict) else None
+        if name in layer_resources:
+            found.append(ROOT / layer_resources[name]["Properties"]["ContentUri"])
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One HTTP API route: `method` may be ANY; `path` may end in a greedy `{name+}`."""
+
+    method: str
+    path: str
+    function: str
+    authorization: str = "NONE"  # "JWT" when a JWT authorizer guards the route
+
+    @property
+    def key(self) -> str:
+        return "$default" if (self.method, self.path) == ("ANY", "/{proxy+}") else f"{self.method} {self.path}"
+
+
+def api_routes(parameters: dict[str, str] | None = None) -> list[Route]:
+    """Every HTTP API route of the template, SAM `HttpApi` events and `AWS::ApiGatewayV2::Route`s.
+
+    Conditions (`!If [UseJwt, JWT, NONE]`) are decided with the parameters' defaults
+    overridden by `parameters`, as CloudFormation would decide them.
+    """
+    conditions = Conditions({**parameter_defaults(), **(parameters or {})})
+    routes = []
     for logical_id, resource in resources("AWS::Serverless::Function").items():
         for event in resource["Properties"].get("Events", {}).values():
             if event["Type"] == "HttpApi":
                 props = event["Properties"]
-                routes[(props["Method"].upper(), props["Path"])] = logical_id
+                routes.append(Route(props.get("Method", "ANY").upper(), props.get("Path", "/{proxy+}"), logical_id))
+    integrations = resources("AWS::ApiGatewayV2::Integration")
+    for resource in resources("AWS::ApiGatewayV2::Route").values():
+        props = resource["Properties"]
+        function = _integration_function(props.get("Target"), integrations)
+        if function is None:
+            continue
+        method, _, path = props["RouteKey"].partition(" ")
+        if props["RouteKey"] == "$default":
+            method, path = "ANY", "/{proxy+}"
+        authorization = conditions.evaluate(props.get("AuthorizationType", "NONE")) or "NONE"
+        routes.append(Route(method.upper(), path, function, str(authorization).upper()))
     return routes
+
+
+def http_routes() -> dict[tuple[str, str], str]:
+    """{(METHOD, path): function logical id} for every HTTP API route in the template."""
+    return {(route.method, route.path): route.function for route in api_routes()}
+
+
+def _integration_function(target: Any, integrations: dict[str, dict[str, Any]]) -> str | None:
+    """`integrations/${OrchestratorIntegration}` -> the function its IntegrationUri names."""
+    text = target.get("Fn::Sub", "") if isinstance(target, dict) else str(target or "")
+    found = re.search(r"integrations/\$\{(\w+)\}", text if isinstance(text, str) else "")
+    if found is None or found[1] not in integrations:
+        return None
+    uri = integrations[found[1]]["Properties"].get("IntegrationUri")
+    if isinstance(uri, dict) and "Fn::GetAtt" in uri:
+        return str(uri["Fn::GetAtt"][0])
+    names = re.findall(r"\$\{(\w+)\.Arn\}", str(uri.get("Fn::Sub", "")) if isinstance(uri, dict) else "")
+    return names[0] if names else None
+
+
+def access_log_format() -> str | None:
+    """The HTTP API's access log format ($context variables), if the template sets one."""
+    for of_type in ("AWS::ApiGatewayV2::Stage", "AWS::Serverless::HttpApi"):
+        for resource in resources(of_type).values():
+            settings = resource["Properties"].get("AccessLogSettings") or {}
+            if isinstance(settings.get("Format"), str):
+                return str(settings["Format"])
+    return None
+
+
+class Conditions:
+    """Decides the template's Conditions and the intrinsics that use them, for given parameters."""
+
+    def __init__(self, parameters: dict[str, str]) -> None:
+        self._parameters = parameters
+        self._definitions = load_template().get("Conditions", {})
+
+    def holds(self, name: str) -> bool:
+        return bool(self.evaluate(self._definitions[name]))
+
+    def evaluate(self, node: Any) -> Any:
+        if not isinstance(node, dict) or len(node) != 1:
+            return node
+        ((function, args),) = node.items()
+        if function == "Ref":
+            return None if args == "AWS::NoValue" else self._parameters.get(args, args)
+        if function == "Condition":
+            return self.holds(args)
+        if function == "Fn::If":
+            name, when_true, when_false = args
+            return self.evaluate(when_true if self.holds(name) else when_false)
+        if function == "Fn::Equals":
+            return self.evaluate(args[0]) == self.evaluate(args[1])
+        if function == "Fn::Not":
+            return not self.evaluate(args[0])
+        if function == "Fn::And":
+            return all(self.evaluate(a) for a in args)
+        if function == "Fn::Or":
+            return any(self.evaluate(a) for a in args)
+        return node
