@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import binascii
 import datetime as dt
+import json
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -24,6 +25,7 @@ from courtbooking import config, idempotency
 from courtbooking.aws import lambda_client
 from courtbooking.envelope import describe_validation_errors
 from courtbooking.errors import ServiceError, ServiceUnavailable
+from courtbooking.http_body import UnsupportedMediaType, as_json_request
 from courtbooking.identity import caller_id, idempotency_key
 from courtbooking.invocation import DownstreamFailure, Invoker, LambdaInvoker, Service
 from courtbooking.models import (
@@ -218,4 +220,14 @@ def downstream_failed(exc: DownstreamFailure) -> Response:
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     idempotency.register_context(context)
+    try:
+        event = as_json_request(event)
+    except UnsupportedMediaType as exc:
+        body = {"error": {"code": "UNSUPPORTED_MEDIA_TYPE", "message": exc.message}}
+        return {
+            "statusCode": HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "headers": {"Content-Type": content_types.APPLICATION_JSON},
+            "body": json.dumps(body),
+            "isBase64Encoded": False,
+        }
     return app.resolve(event, context)

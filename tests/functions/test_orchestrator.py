@@ -191,3 +191,20 @@ def test_dynamodb_unreachable_is_a_503_with_retry_after(
     assert answer["statusCode"] == 503
     assert answer["headers"]["Retry-After"] == "2"
     assert "DynamoDB could not be reached" in json.loads(answer["body"])["error"]["message"]
+
+
+@pytest.mark.parametrize("content_type", [None, "application/x-www-form-urlencoded", "text/plain; charset=utf-8"])
+def test_a_json_body_is_read_whatever_curl_labels_it(orchestrator: Handler, content_type: str | None) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    body = json.dumps({"message": "book tomorrow at 9am"}).encode()
+    answer = orchestrator(build_event("POST", "/chat", headers, body, "POST /chat", {}))
+    assert answer["statusCode"] == 200
+    assert json.loads(answer["body"])["status"] == "booked"
+
+
+def test_a_body_of_another_media_type_is_415(orchestrator: Handler, dynamodb: Any, table_name: str) -> None:
+    body = b"<message>book tomorrow at 9am</message>"
+    answer = orchestrator(build_event("POST", "/chat", {"content-type": "application/xml"}, body, "POST /chat", {}))
+    assert answer["statusCode"] == 415
+    assert "Content-Type: application/json" in json.loads(answer["body"])["error"]["message"]
+    assert booked_slots(dynamodb, table_name) == []
