@@ -20,7 +20,7 @@ REQS := requirements-dev.txt layers/shared/requirements.txt $(wildcard functions
 FUNCTION ?= AvailabilityFunction
 EVENT ?= events/availability_intent.json
 
-.PHONY: help run test lint format invoke chat events build validate bench-parser load clean
+.PHONY: help run test lint format invoke chat events build validate bench-parser load token fuzz-api clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -75,3 +75,9 @@ bench-parser: $(STAMP) ## offline parser accuracy and speed on the labelled corp
 
 load: $(STAMP) ## drive a running API with 100 concurrent chats (make run first; ARGS="--scenario distinct")
 	$(PY) benchmarks/load.py $(ARGS)
+
+token: $(STAMP) ## a signed JWT for the local API in sign-in mode (USER_ID=alice); see README
+	@$(PY) -m local.token $(if $(USER_ID),--user $(USER_ID)) $(ARGS)
+
+fuzz-api: $(STAMP) ## schemathesis against a running local API from its OpenAPI description (make run first)
+	$(PY) benchmarks/fuzz_api.py $(ARGS)
