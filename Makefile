@@ -4,11 +4,15 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Python 3.13 (the Lambda runtime) when present, else the machine's python3 (3.11+).
+# Python 3.13 (the Lambda runtime) when one that runs is found, else the machine's python3 (3.11+).
+# (A pyenv shim for python3.13 exists even where that version is not active: try each one.)
 PYENV_313 := $(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13)))
-PYTHON_BASE ?= $(or $(shell command -v python3.13 2>/dev/null),$(PYENV_313),python3)
+FIRST_PYTHON = $(shell for p in $(1); do "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	>/dev/null 2>&1 && { command -v "$$p"; break; }; done)
+PY313 := $(call FIRST_PYTHON,$(PYENV_313) python3.13)
+PYTHON_BASE ?= $(or $(PY313),$(call FIRST_PYTHON,python3),python3)
 # sam build needs the runtime's Python on PATH.
-PY313_DIR := $(dir $(or $(PYENV_313),$(shell command -v python3.13 2>/dev/null)))
+PY313_DIR := $(if $(PY313),$(dir $(PY313)),)
 
 VENV := .venv
 PY := $(VENV)/bin/python
