@@ -45,8 +45,8 @@ run: $(STAMP) ## run it locally: API :3000, Lambda endpoint :3001, DynamoDB :800
 invoke: $(STAMP) ## run one function once, like sam local invoke (FUNCTION=BookingFunction EVENT=events/booking_slot.json)
 	$(PY) -m local.invoke $(FUNCTION) $(EVENT) $(ARGS)
 
-chat: $(STAMP) ## chat with the running local API in the terminal (USER_ID=alice)
-	$(PY) -m local.chat $(if $(USER_ID),--user $(USER_ID)) $(ARGS)
+chat: $(STAMP) ## chat with the running local API in the terminal (USER_ID=alice; TOKEN=... in sign-in mode)
+	$(PY) -m local.chat $(if $(USER_ID),--user $(USER_ID)) $(if $(TOKEN),--token $(TOKEN)) $(ARGS)
 
 test: $(STAMP) $(SAM) ## run every test (unit, functional, local stack, sam build)
 	$(PY) -m ruff check .

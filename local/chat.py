@@ -21,17 +21,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m local.chat", description=__doc__)
     parser.add_argument("--url", default="http://127.0.0.1:3000", help="the API (default http://127.0.0.1:3000)")
     parser.add_argument("--user", default="guest", help="who is booking (X-User-Id; default guest)")
+    parser.add_argument("--token", help="a bearer token, for a stack in sign-in mode (make token USER_ID=...)")
     return parser.parse_args(argv)
 
 
-def ask(url: str, user: str, message: str) -> tuple[int, dict[str, Any]]:
+def ask(url: str, user: str, message: str, token: str | None = None) -> tuple[int, dict[str, Any]]:
     """POST /chat; (status, JSON body). Raises OSError when the API is not there."""
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"not an http(s) URL: {url}")
     request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
         f"{url.rstrip('/')}/chat",
         data=json.dumps({"message": message}).encode(),
-        headers={"content-type": "application/json", "x-user-id": user},
+        headers={
+            "content-type": "application/json",
+            "x-user-id": user,
+            **({"authorization": f"Bearer {token}"} if token else {}),
+        },
         method="POST",
     )
     try:
@@ -76,7 +81,7 @@ def read_line(lines: TextIO, out: TextIO) -> str | None:
     return line or None
 
 
-def loop(url: str, user: str, lines: TextIO, out: TextIO) -> int:
+def loop(url: str, user: str, lines: TextIO, out: TextIO, token: str | None = None) -> int:
     out.write(f"Court booking chat on {url} as {user!r}. Ctrl-D or 'quit' ends.\n")
     while (line := read_line(lines, out)) is not None:
         message = line.strip()
@@ -85,7 +90,7 @@ def loop(url: str, user: str, lines: TextIO, out: TextIO) -> int:
         if not message:
             continue
         try:
-            status, body = ask(url, user, message)
+            status, body = ask(url, user, message, token)
         except OSError as exc:
             out.write(f"The local API is not answering at {url} ({exc}). Start it with `make run`.\n")
             return 1
@@ -101,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: --url must be an http(s) URL, not {args.url!r}", file=sys.stderr)
         return 2
     try:
-        return loop(args.url, args.user, sys.stdin, sys.stdout)
+        return loop(args.url, args.user, sys.stdin, sys.stdout, args.token)
     except KeyboardInterrupt:
         print()
         return 0

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 from .dynamodb import PortInUse
+from .jwt_auth import DEFAULT_KEY_PATH, LOCAL_AUDIENCE, LOCAL_ISSUER, KeyFileError, LocalJwtAuthorizer
 from .runtime import DEFAULT_CONCURRENCY
 from .stack import LocalStack, env_vars_file, key_values
 
@@ -28,22 +29,66 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--parameter-overrides", nargs="+", default=[], metavar="KEY=VALUE", help="template parameters")
     parser.add_argument("--build-dir", type=Path, help="run `sam build` output (built for this machine) instead")
     parser.add_argument(
+        "--auth",
+        choices=("none", "jwt"),
+        help="sign-in: jwt = bearer tokens from `make token` (AuthMode=jwt); none = X-User-Id, the default locally",
+    )
+    parser.add_argument(
+        "--jwt-key", type=Path, default=DEFAULT_KEY_PATH, metavar="FILE", help="local signing key (default %(default)s)"
+    )
+    parser.add_argument(
         "--max-concurrency", type=int, default=DEFAULT_CONCURRENCY, help="worker processes per function at most"
     )
     return parser.parse_args(argv)
 
 
+def parameters(args: argparse.Namespace) -> dict[str, str]:
+    """--parameter-overrides, with --auth as AuthMode (the two must not disagree)."""
+    overrides = key_values(args.parameter_overrides)
+    if args.auth is not None:
+        if overrides.get("AuthMode", args.auth) != args.auth:
+            raise ValueError(f"--auth {args.auth} and --parameter-overrides AuthMode={overrides['AuthMode']} disagree")
+        overrides["AuthMode"] = args.auth
+    return overrides
+
+
+def token_command(authorizer: LocalJwtAuthorizer, user: str = "alice") -> str:
+    """The command that prints a token this stack accepts."""
+    extra = []
+    if authorizer.audience != LOCAL_AUDIENCE:
+        extra.append(f"--audience {authorizer.audience}")
+    if authorizer.issuer != LOCAL_ISSUER:
+        extra.append(f"--issuer {authorizer.issuer}")
+    if authorizer.key_path.resolve() != DEFAULT_KEY_PATH:
+        extra.append(f"--jwt-key {authorizer.key_path}")
+    if extra:
+        return f"{sys.executable} -m local.token --user {user} {' '.join(extra)}"
+    return f"make -s token USER_ID={user}"
+
+
 def banner(stack: LocalStack) -> str:
-    return "\n".join(
-        [
-            f"HTTP API        {stack.api_url}  (POST /chat, GET /health)",
-            f"Lambda endpoint {stack.invoke_url}  (aws lambda invoke --endpoint-url {stack.invoke_url} ...)",
-            f"DynamoDB (moto) {stack.dynamodb_endpoint}",
-            f"""try: curl -s -X POST {stack.api_url}/chat -H 'content-type: application/json' """
-            """-d '{"message":"Book a court tomorrow at 3pm"}'""",
-            "Ctrl-C stops.",
+    chat = f"""curl -s -X POST {stack.api_url}/chat -H 'content-type: application/json' """
+    ask = """-d '{"message":"Book a court tomorrow at 3pm"}'"""
+    lines = [
+        f"HTTP API        {stack.api_url}  (POST /chat, GET /health)",
+        f"Lambda endpoint {stack.invoke_url}  (aws lambda invoke --endpoint-url {stack.invoke_url} ...)",
+        f"DynamoDB (moto) {stack.dynamodb_endpoint}",
+    ]
+    if isinstance(stack.authorizer, LocalJwtAuthorizer):
+        command = token_command(stack.authorizer)
+        lines += [
+            f"Sign-in ON      every route but /health and /swagger needs a token from the local issuer"
+            f" ({stack.authorizer.issuer}, audience {stack.authorizer.audience})",
+            f"get a token:    {command}",
+            f'try: {chat}-H "Authorization: Bearer $({command})" {ask}',
         ]
-    )
+    else:
+        lines += [
+            "Sign-in off     demo mode: the user is the X-User-Id header (--auth jwt turns sign-in on)",
+            f"try: {chat}-H 'x-user-id: alice' {ask}",
+        ]
+    lines.append("Ctrl-C stops.")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             dynamodb_port=args.dynamodb_port,
             persist=args.persist,
             environment=env_vars_file(args.env_vars) if args.env_vars else {},
-            parameters=key_values(args.parameter_overrides),
+            parameters=parameters(args),
+            jwt_key=args.jwt_key,
             build_dir=args.build_dir.resolve() if args.build_dir else None,
             max_concurrency=max(1, args.max_concurrency),
         )
@@ -70,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         if not stopped.is_set():
             print(banner(stack), flush=True)
         stopped.wait()
-    except PortInUse as exc:
+    except (PortInUse, KeyFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:

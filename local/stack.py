@@ -32,14 +32,16 @@ from typing import Any
 from . import dynamodb, template
 from .dynamodb import LOCAL_REGION, MotoServer, PortInUse, bind
 from .http_api import Authorizer, IntegrationError, make_server
+from .jwt_auth import DEFAULT_KEY_PATH, LOCAL_AUDIENCE, LOCAL_ISSUER, LocalJwtAuthorizer
 from .lambda_api import LambdaApiServer
 from .runtime import DEFAULT_CONCURRENCY, FunctionConfig, LogSink, Runtime, Throttled, boto3_runtime_dir, print_sink
 
 LOCAL_TABLE_NAME = "court-bookings"
 
-# Parameters that differ locally: sign-in needs a real identity provider, so the local
-# run is the demo mode (X-User-Id) unless `--parameter-overrides AuthMode=jwt` is given.
-LOCAL_PARAMETERS = {"AuthMode": "none"}
+# Parameters that differ locally: the local run is the demo mode (X-User-Id) unless
+# `--auth jwt` (`--parameter-overrides AuthMode=jwt`) is given; then the identity
+# provider is the local one (`local.jwt_auth`), whose issuer and audience these are.
+LOCAL_PARAMETERS = {"AuthMode": "none", "JwtIssuer": LOCAL_ISSUER, "JwtAudience": LOCAL_AUDIENCE}
 
 # Downstream function names the orchestrator is given locally: the logical ids.
 SERVICE_FUNCTIONS = ("IntentParserFunction", "AvailabilityFunction", "BookingFunction")
@@ -126,6 +128,9 @@ class LocalStack:
     every function, as in `sam local --env-vars`), `timeouts` replaces Timeouts.
     `build_dir` runs `sam build` output instead of the sources, with nothing but the
     built function, its built layers and boto3 on the import path.
+    With AuthMode=jwt and no `authorizer` given, JWT routes are guarded by the local
+    validator (`local.jwt_auth`) for the JwtIssuer / JwtAudience parameters and the
+    signing key in `jwt_key` (default .local-data/jwt-signing-key.pem).
     """
 
     api_port: int | None = 3000
@@ -142,6 +147,7 @@ class LocalStack:
     runtime_paths: tuple[Path, ...] = ()
     log: LogSink | None = None
     authorizer: Authorizer | None = None
+    jwt_key: Path = DEFAULT_KEY_PATH
     prewarm: bool = True
     max_concurrency: int = DEFAULT_CONCURRENCY
     runtime: Runtime | None = field(default=None, init=False)
@@ -178,8 +184,14 @@ class LocalStack:
         return self.runtime.pools[function].pids()
 
     # --- life cycle ------------------------------------------------------------
+    @property
+    def sign_in(self) -> bool:
+        """Whether the template's JWT authorizer is on (AuthMode=jwt)."""
+        return local_parameters(self.parameters).get("AuthMode") == "jwt"
+
     def start(self) -> LocalStack:
         try:
+            self._use_local_issuer()
             dynamodb_socket, lambda_socket = self._bind()
             if lambda_socket is not None:
                 self._lambda = LambdaApiServer(lambda_socket)
@@ -197,6 +209,18 @@ class LocalStack:
             self.stop()
             raise
         return self
+
+    def _use_local_issuer(self) -> None:
+        """With sign-in on, validate tokens as API Gateway would, against the local signing key."""
+        if self.authorizer is not None or self.api_port is None or not self.sign_in:
+            return
+        parameters = local_parameters(self.parameters)
+        self.authorizer = LocalJwtAuthorizer(
+            issuer=parameters["JwtIssuer"],
+            audience=parameters["JwtAudience"],
+            key_path=self.jwt_key,
+            log=lambda line: self.sink("JwtAuthorizer", line),
+        )
 
     def _bind(self) -> tuple[socket.socket | None, socket.socket | None]:
         """Take every port first, so a taken one fails before anything has started."""
