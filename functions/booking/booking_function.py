@@ -13,11 +13,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
-from courtbooking import config, idempotency
+from courtbooking import config, idempotency, observability
 from courtbooking.aws import dynamodb_client
 from courtbooking.booking_service import BookingService
 from courtbooking.envelope import service_handler
@@ -26,7 +26,7 @@ from courtbooking.models import Booking, BookingRequest, BookRequest, ListBookin
 
 logger = Logger()
 tracer = Tracer()
-metrics = Metrics()
+metrics = observability.metrics()
 
 
 @lru_cache(maxsize=1)

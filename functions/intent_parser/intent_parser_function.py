@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
-from courtbooking import config
+from courtbooking import config, observability
 from courtbooking.booking_service import utc_now
 from courtbooking.envelope import service_handler
 from courtbooking.intent import IntentService
@@ -20,7 +20,7 @@ from courtbooking.models import Intent, IntentRequest
 
 logger = Logger()
 tracer = Tracer()
-metrics = Metrics()
+metrics = observability.metrics()
 
 
 @lru_cache(maxsize=1)
