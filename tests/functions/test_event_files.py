@@ -87,3 +87,21 @@ def test_refused_events_write_nothing(name: str, handlers: dict[str, Handler], d
     function, _ = EXPECTED[name]
     handlers[function](events.load(name))
     assert table_items(dynamodb, table_name) == []
+
+
+def test_tomorrow_is_the_facilitys_tomorrow_near_midnight(
+    handlers: dict[str, Handler], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """23:30 UTC on Friday is already Saturday 10:30 in Sydney: 'tomorrow' is Sunday there."""
+    from tests.conftest import reset_caches
+
+    monkeypatch.setenv("FACILITY_TIMEZONE", "Australia/Sydney")
+    reset_caches()
+    answer = handlers["IntentParserFunction"](
+        {"message": "Book a court for tomorrow at 3pm", "now": "2026-11-27T23:30:00Z"}
+    )
+    assert (answer["data"]["date"], answer["data"]["time"]) == ("2026-11-29", "15:00")
+    monkeypatch.setenv("FACILITY_TIMEZONE", "America/New_York")
+    reset_caches()
+    answer = handlers["IntentParserFunction"]({"message": "book today at 3pm", "now": "2026-11-28T03:30:00Z"})
+    assert answer["data"]["date"] == "2026-11-27"  # still Friday evening in New York

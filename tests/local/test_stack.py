@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from local import events
+from local import dynamodb, events
 from local.stack import LocalStack
 from tests.conftest import table_items
 from tests.functions.test_event_files import EXPECTED
@@ -232,3 +232,22 @@ def test_a_crashed_orchestrator_is_api_gateways_internal_server_error(
     broken_gate.reset()
     status, body = chat(stack.api_url, "Book a court tomorrow at 7pm", user="gina")
     assert (status, body["status"]) == (200, "booked")
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status"),
+    [
+        (b'{"message": "' + b"x" * (2 * 1024 * 1024) + b'"}', {"content-type": "application/json"}, 413),
+        (b"\xff\xfe not utf-8", {"content-type": "application/json"}, 400),
+        (b"message=book+tomorrow", {"content-type": "application/x-www-form-urlencoded"}, 400),
+        (b"<message>book</message>", {"content-type": "application/xml"}, 415),
+        (b'{"message": "' + b"x" * 600 + b'"}', {"content-type": "application/json"}, 400),
+    ],
+)
+def test_bodies_that_cannot_be_a_chat_get_a_4xx_and_write_nothing(
+    stack: LocalStack, empty_table: str, body: bytes, headers: dict[str, str], status: int
+) -> None:
+    got, answer = request("POST", f"{stack.api_url}/chat", body, {**headers, "x-user-id": "alice"})
+    assert got == status, answer
+    assert stack.dynamodb_endpoint is not None
+    assert table_items(dynamodb.client(stack.dynamodb_endpoint), empty_table) == []
