@@ -526,6 +526,7 @@ class _Scan:
     times: list[_Candidate] = field(default_factory=list)
     windows: list[tuple[int, int, int]] = field(default_factory=list)  # (position, start, end)
     court: str | None = None
+    unknown_court: bool = False  # a court was named that the facility does not have
     duration: int | None = None
     range_minutes: int | None = None
     hint: str | None = None  # "am" / "pm" from a day part
@@ -631,6 +632,8 @@ class OfflineParser:
             window = scan.part
 
         action = self._action(normal, date is not None or time is not None or window is not None)
+        if scan.unknown_court and scan.court is None and action == "book":
+            action = "check"  # "book court Z": no such court; show what is free rather than book another
         duration = scan.duration
         if duration is None and scan.range_minutes and action == "book" and window is not None:
             duration = scan.range_minutes  # "book 2 to 4pm": two hours from 2, not any hour between
@@ -660,8 +663,9 @@ class OfflineParser:
             court = self._court_by_suffix.get(suffix)
             if suffix == "a" and not self._court_letter_a(match, original):
                 continue
-            if court is None and not suffix.isdigit():
+            if court is None and not suffix.isdigit() and (len(suffix) > 1 or suffix in "ai"):
                 continue  # "court i want" is not a court
+            scan.unknown_court = scan.unknown_court or court is None
             scan.court = scan.court or court
             scan.consume(match)
 

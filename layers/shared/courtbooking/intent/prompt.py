@@ -105,12 +105,16 @@ def to_intent(answer: IntentAnswer, facility: Facility, message: str) -> Intent:
     if time is not None:
         window = None
     duration = answer.duration_minutes
+    court = _court(answer.court, facility)
+    action = answer.action
+    if answer.court and court is None and action == "book":
+        action = "check"  # a court the facility does not have: show what is free rather than book another
     return Intent(
-        action=answer.action,
+        action=action,
         date=_real_date(answer.date),
         time=time,
         window=window,
-        court=_court(answer.court, facility),
+        court=court,
         duration_minutes=duration if duration is not None and 1 <= duration <= 24 * 60 else None,
         raw_message=message,
         parser="openai",
