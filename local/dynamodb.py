@@ -137,7 +137,16 @@ def serve(fd: int, lifeline: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the stack stops this process, not Ctrl-C
     sock = socket.socket(fileno=fd)
     host, port = sock.getsockname()[:2]
-    app = DomainDispatcherApplication(create_backend_app)
+    moto_app = DomainDispatcherApplication(create_backend_app)
+    # DynamoDB evaluates a condition and writes atomically; moto's threaded server does not
+    # (a transaction can even see a table change mid-copy). One request at a time gives the
+    # local stack DynamoDB's guarantee.
+    lock = threading.Lock()
+
+    def app(environ: Any, start_response: Any) -> Any:
+        with lock:
+            return list(moto_app(environ, start_response))
+
     server = make_server(host, port, app, threaded=True, request_handler=QuietHandler, fd=fd)
     server.serve_forever()
 

@@ -41,6 +41,8 @@ class IntegrationError(Exception):
 class Server(ThreadingHTTPServer):
     """A threading HTTP server that does not print a traceback when a client hangs up."""
 
+    request_queue_size = 128
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
@@ -213,6 +215,7 @@ def make_server(
         def _handle(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             if length > MAX_BODY_BYTES:
+                _discard(self.rfile, length)  # read it first, so the client is not cut off mid-send
                 self._send(413, JSON, b'{"message":"Request Entity Too Large"}')
                 self.close_connection = True
                 return
@@ -249,3 +252,13 @@ def make_server(
             pass
 
     return Server((host, port), Handler)
+
+
+def _discard(stream: Any, length: int, limit: int = 64 * 1024 * 1024, chunk: int = 64 * 1024) -> None:
+    """Read and drop up to `length` bytes (at most `limit`) of a request body."""
+    left = min(length, limit)
+    while left > 0:
+        data = stream.read(min(chunk, left))
+        if not data:
+            return
+        left -= len(data)
