@@ -7,6 +7,7 @@ Scenarios (each client is a different user, X-User-Id load-<run>-<n>):
 - contention: every client asks for the same start ("book court tomorrow at 15:00"):
   exactly one booking per court, the rest get `alternatives`.
 - distinct: client n asks for its own free slot (court, hour, day): every one is booked.
+  Its days start the day after tomorrow, so a contention run before it takes none of them.
 The run is bounded (one request per client) and talks only to the URL given (loopback by default).
 """
 
@@ -26,6 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+NO_ANSWER = "NO_ANSWER"
+
 
 @dataclass
 class Outcome:
@@ -37,10 +40,12 @@ class Outcome:
     def label(self) -> str:
         if self.status == 200:
             return str(self.body.get("status"))
+        if self.status == 0:
+            return f"no answer ({self.body['error']['message'].split(':')[0]})"
         return f"{self.status} {self.body.get('error', {}).get('code', '')}".strip()
 
 
-def post_chat(url: str, user: str, message: str, timeout: float = 30) -> Outcome:
+def post_chat(url: str, user: str, message: str, timeout: float = 35) -> Outcome:
     request = urllib.request.Request(  # noqa: S310 - a URL the user gives
         f"{url}/chat",
         data=json.dumps({"message": message}).encode(),
@@ -53,6 +58,10 @@ def post_chat(url: str, user: str, message: str, timeout: float = 30) -> Outcome
             status, raw = response.status, response.read()
     except urllib.error.HTTPError as exc:
         status, raw = exc.code, exc.read()
+    except (urllib.error.URLError, OSError) as exc:  # refused, reset, timed out: the client got no answer
+        reason = getattr(exc, "reason", exc)
+        error = {"code": NO_ANSWER, "message": f"{type(reason).__name__}: {reason}"}
+        return Outcome(0, {"error": error}, time.perf_counter() - started)
     elapsed = time.perf_counter() - started
     try:
         body = json.loads(raw)
@@ -64,7 +73,7 @@ def post_chat(url: str, user: str, message: str, timeout: float = 30) -> Outcome
 def messages(scenario: str, clients: int, courts: list[str], hours: range) -> list[str]:
     if scenario == "contention":
         return ["Book a court for tomorrow at 3pm"] * clients
-    slots = [(day, hour, court) for day in range(1, 8) for hour in hours for court in courts]
+    slots = [(day, hour, court) for day in range(2, 9) for hour in hours for court in courts]
     if clients > len(slots):
         raise SystemExit(f"distinct: at most {len(slots)} clients (free slots in the next week)")
     today = dt.date.today()

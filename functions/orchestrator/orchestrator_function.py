@@ -19,7 +19,9 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
+from pydantic import BaseModel
 
 from courtbooking import config, idempotency
 from courtbooking.aws import lambda_client
@@ -36,6 +38,7 @@ from courtbooking.models import (
     ChatRequest,
     ChatResponse,
     ErrorCode,
+    ErrorResponse,
 )
 from courtbooking.workflow import ChatWorkflow, Services
 
@@ -70,6 +73,68 @@ STATUS_OF = {
 _invoker: Invoker | None = None
 
 
+# --- what each route can answer, as the OpenAPI description publishes it ------------
+# Every error the orchestrator writes is an ErrorResponse; API Gateway's own answers
+# (its JWT authorizer, stage throttling, payload limit, integration timeout) are {"message"}.
+
+
+class GatewayMessage(BaseModel):
+    """An answer written by API Gateway itself, not by this function."""
+
+    message: str
+
+
+def _answer(description: str, model: Any = ErrorResponse, retry_after: bool = False) -> OpenAPIResponse:
+    response: OpenAPIResponse = {
+        "description": description,
+        "content": {content_types.APPLICATION_JSON: {"model": model}},
+    }
+    if retry_after:
+        response["headers"] = {
+            "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}
+        }
+    return response
+
+
+def _responses(success: dict[int, str], *errors: dict[int, OpenAPIResponse]) -> dict[int, OpenAPIResponse]:
+    """The route's success answer (its body from the return annotation) and its error answers."""
+    declared: dict[int, OpenAPIResponse] = {status: {"description": text} for status, text in success.items()}
+    for group in errors:
+        declared.update(group)
+    return declared
+
+
+BAD_REQUEST = "INVALID_REQUEST: malformed JSON, a field missing or out of range, or a body that is not UTF-8"
+BAD_HEADERS = "; an X-User-Id (sign-in off) or Idempotency-Key header that is not allowed"
+NO_422 = _answer(
+    "Not answered by this route. (Request validation lists 422 on every route; this API answers bad input with 400.)"
+)
+ANY_ROUTE = {
+    415: _answer("UNSUPPORTED_MEDIA_TYPE: a body sent with a media type other than JSON."),
+    429: _answer("Too Many Requests: API Gateway's stage throttling.", GatewayMessage),
+}
+SIGNED_IN = {
+    401: _answer(
+        "With sign-in on (AuthMode=jwt), no valid bearer token: API Gateway's authorizer answers "
+        '{"message": "Unauthorized"}; a request that reaches the function without claims gets UNAUTHORIZED.',
+        ErrorResponse | GatewayMessage,
+    )
+}
+LARGE_BODY = {413: _answer("Request Entity Too Large: API Gateway's payload limit.", GatewayMessage)}
+CALLS_SERVICES = {
+    502: _answer("SERVICE_FAILED: a service crashed, answered outside its contract or refused unexpectedly (named)."),
+    503: _answer(
+        "SERVICE_UNAVAILABLE: DynamoDB throttled or unreachable after bounded retries; retry after Retry-After "
+        "seconds (with the same Idempotency-Key, if one was sent). API Gateway answers "
+        '{"message": "Service Unavailable"} if the integration ever took longer than 30 seconds.',
+        ErrorResponse | GatewayMessage,
+        retry_after=True,
+    ),
+    504: _answer("SERVICE_TIMEOUT: a service timed out (named)."),
+}
+NOT_FOUND = _answer("NOT_FOUND: no such booking of yours (someone else's is answered the same).")
+
+
 def use_invoker(invoker: Invoker | None) -> None:
     """Reach the services through this invoker (tests); None goes back to boto3 Lambda."""
     global _invoker
@@ -101,12 +166,38 @@ def _error(status: HTTPStatus, code: str, message: str, headers: dict[str, str] 
     )
 
 
-@app.get("/health")
+@app.get(
+    "/health",
+    security=[{}],
+    responses=_responses({200: "The API is up."}, {422: NO_422}, ANY_ROUTE),
+)
 def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@app.post("/chat")
+@app.post(
+    "/chat",
+    responses=_responses(
+        {200: "What was understood and done: status booked, alternatives, available, unavailable, ..."},
+        {
+            400: _answer(
+                f"{BAD_REQUEST} (the message missing, empty or over 500 characters){BAD_HEADERS}; a court that "
+                "does not exist."
+            ),
+            404: _answer("NOT_FOUND: the booking to cancel was cancelled a moment ago by another request."),
+            409: _answer(
+                "LIMIT_REACHED: the most upcoming bookings allowed are held; TOO_LATE: the booking to cancel has "
+                "started; REQUEST_IN_PROGRESS: the same Idempotency-Key is still being answered (Retry-After).",
+                retry_after=True,
+            ),
+            422: _answer("IDEMPOTENCY_CONFLICT: the Idempotency-Key was used for another message."),
+        },
+        ANY_ROUTE,
+        SIGNED_IN,
+        LARGE_BODY,
+        CALLS_SERVICES,
+    ),
+)
 def chat(request: Annotated[ChatRequest, Body(embed=False)]) -> ChatResponse:
     """Book, check, list or cancel in plain words: {"message": "Book a court tomorrow at 3pm"}."""
     user, key = caller(), idempotency_key(app.current_event.raw_event)
@@ -123,7 +214,16 @@ def chat(request: Annotated[ChatRequest, Body(embed=False)]) -> ChatResponse:
     return ChatResponse.model_validate(answer)
 
 
-@app.get("/availability")
+@app.get(
+    "/availability",
+    responses=_responses(
+        {200: "The free slots that match, and the nearest alternatives when none match the asked time."},
+        {400: _answer(f"{BAD_REQUEST}; a court that does not exist."), 422: NO_422},
+        ANY_ROUTE,
+        SIGNED_IN,
+        CALLS_SERVICES,
+    ),
+)
 def availability(
     date: Annotated[dt.date | None, Query(description="YYYY-MM-DD; default today")] = None,
     time: Annotated[str | None, Query(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM")] = None,
@@ -140,7 +240,28 @@ def availability(
     return services().availability(query)
 
 
-@app.post("/bookings")
+@app.post(
+    "/bookings",
+    responses=_responses(
+        {201: "Booked."},
+        {
+            400: _answer(f"{BAD_REQUEST}{BAD_HEADERS}."),
+            409: _answer(
+                "SLOT_TAKEN: someone holds the slot; LIMIT_REACHED: the most upcoming bookings allowed are held; "
+                "REQUEST_IN_PROGRESS: the same Idempotency-Key is still being answered (Retry-After).",
+                retry_after=True,
+            ),
+            422: _answer(
+                "SLOT_INVALID: no such slot, a slot that has started, is past the booking horizon or has a "
+                "duration that is not whole slots; IDEMPOTENCY_CONFLICT: the key was used for another request."
+            ),
+        },
+        ANY_ROUTE,
+        SIGNED_IN,
+        LARGE_BODY,
+        CALLS_SERVICES,
+    ),
+)
 def create_booking(request: Annotated[BookSlotRequest, Body(embed=False)]) -> Response[Booking]:
     """Book a slot by its slot_id (from GET /availability). Honours the Idempotency-Key header."""
     key = idempotency_key(app.current_event.raw_event)
@@ -152,19 +273,48 @@ def create_booking(request: Annotated[BookSlotRequest, Body(embed=False)]) -> Re
     )
 
 
-@app.get("/bookings")
+@app.get(
+    "/bookings",
+    responses=_responses(
+        {200: "The caller's upcoming bookings."},
+        {400: _answer(f"INVALID_REQUEST{BAD_HEADERS}."), 422: NO_422},
+        ANY_ROUTE,
+        SIGNED_IN,
+        CALLS_SERVICES,
+    ),
+)
 def my_bookings() -> BookingList:
     """The caller's upcoming bookings."""
     return services().bookings(caller())
 
 
-@app.get("/bookings/<booking_id>")
+@app.get(
+    "/bookings/<booking_id>",
+    responses=_responses(
+        {200: "The booking."},
+        {400: _answer(f"INVALID_REQUEST: a booking id that is not 1 to 64 letters, digits or -{BAD_HEADERS}.")},
+        {404: NOT_FOUND, 422: NO_422},
+        ANY_ROUTE,
+        SIGNED_IN,
+        CALLS_SERVICES,
+    ),
+)
 def get_booking(booking_id: str) -> Booking:
     """One of the caller's bookings; anyone else's is 404, exactly like a missing one."""
     return services().booking(caller(), booking_id)
 
 
-@app.delete("/bookings/<booking_id>")
+@app.delete(
+    "/bookings/<booking_id>",
+    responses=_responses(
+        {200: "Cancelled: the booking with status cancelled; the slot is free again."},
+        {400: _answer(f"INVALID_REQUEST: a booking id that is not 1 to 64 letters, digits or -{BAD_HEADERS}.")},
+        {404: NOT_FOUND, 409: _answer("TOO_LATE: the booking has started or is over."), 422: NO_422},
+        ANY_ROUTE,
+        SIGNED_IN,
+        CALLS_SERVICES,
+    ),
+)
 def cancel_booking(booking_id: str) -> Booking:
     """Cancel one of the caller's bookings that has not started; the slot is free again at once."""
     return services().cancel(caller(), booking_id)

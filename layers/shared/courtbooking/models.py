@@ -252,6 +252,12 @@ class BookSlotRequest(BaseModel):
     duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
 
 
+class ErrorResponse(BaseModel):
+    """Every error the orchestrator answers over HTTP: `{"error": {"code", "message"}}`."""
+
+    error: ErrorBody
+
+
 class ChatResponse(BaseModel):
     status: ChatStatus
     response: str
