@@ -185,7 +185,7 @@ def serves_tables(endpoint: str, names: list[str]) -> bool:
 def dump(endpoint: str, names: list[str], path: Path) -> int:
     """Write every item of these tables to `path` (atomically); the number of items."""
     dynamodb = client(endpoint)
-    tables = {name: _all_items(dynamodb, name) for name in names}
+    tables = {name: all_items(dynamodb, name) for name in names}
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.parent.mkdir(parents=True, exist_ok=True)
     temporary.write_text(json.dumps({"tables": tables}, indent=1), encoding="utf-8")
@@ -212,9 +212,10 @@ def _batch_write(dynamodb: Any, table: str, requests: list[dict[str, Any]]) -> N
         pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
 
 
-def _all_items(dynamodb: Any, table: str) -> list[dict[str, Any]]:
+def all_items(dynamodb: Any, table: str) -> list[dict[str, Any]]:
+    """Every item of a local table (saving, restoring, tests). The service itself never scans."""
     items: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {"TableName": table}
+    kwargs: dict[str, Any] = {"TableName": table, "ConsistentRead": True}
     while True:
         page = dynamodb.scan(**kwargs)
         items.extend(page["Items"])

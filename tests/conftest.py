@@ -18,6 +18,7 @@ import pytest
 
 from courtbooking import config
 from courtbooking.booking_service import BookingService
+from local import dynamodb as dynamodb_tables
 from local import template
 from local.context import LambdaContext
 from local.stack import base_environment
@@ -110,14 +111,7 @@ def dynamodb(aws_env: None) -> Any:
 
 def table_items(client: Any, table: str) -> list[dict[str, Any]]:
     """Every item in a test table (tests may scan; the service never does)."""
-    items: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {"TableName": table}
-    while True:
-        page = client.scan(**kwargs)
-        items.extend(page["Items"])
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return dynamodb_tables.all_items(client, table)
 
 
 def booked_slots(client: Any, table: str) -> list[dict[str, Any]]:

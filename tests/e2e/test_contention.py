@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from benchmarks.load import Outcome, post_chat, report
+from local.dynamodb import all_items
 
 pytestmark = pytest.mark.slow
 
@@ -60,14 +61,7 @@ def answered(outcomes: list[Outcome], figures: dict[str, Any]) -> None:
 
 def table_items(bookings_table: Any) -> list[dict[str, Any]]:
     client, name = bookings_table
-    items: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {"TableName": name, "ConsistentRead": True}
-    while True:
-        page = client.scan(**kwargs)
-        items.extend(page["Items"])
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return all_items(client, name)
 
 
 def units(start: str, minutes: int) -> list[str]:
