@@ -5,6 +5,9 @@ IdempotencyTable in template.yaml). Keys are scoped to the user, so one
 person's key can never replay another person's answer. A record in progress
 expires with the Lambda's own deadline, so a crashed attempt does not block
 retries for long.
+
+Powertools' idempotency package costs about 250 ms to import, so it is imported
+on first use: a cold start that carries no Idempotency-Key never pays for it.
 """
 
 from __future__ import annotations
@@ -12,29 +15,24 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
-
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyPersistenceLayerError,
-    IdempotencyValidationError,
-)
+from typing import TYPE_CHECKING, Any
 
 from . import config
 from .aws import DYNAMODB_CONFIG
 from .errors import ServiceError, ServiceUnavailable
 from .models import ErrorCode
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
+
 Operation = Callable[..., dict[str, Any]]
+_invocation: dict[str, Any] = {"context": None}
 
 
 @lru_cache(maxsize=1)
 def _config() -> IdempotencyConfig:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
     return IdempotencyConfig(
         event_key_jmespath="[user_id, idempotency_key]",
         payload_validation_jmespath="fingerprint",
@@ -48,13 +46,14 @@ def _persistence(operation: str) -> DynamoDBPersistenceLayer:
     # One store per operation: Powertools configures a store for the function it wraps, so two
     # operations sharing one (a chat that books, run in one process) would overwrite each other.
     del operation
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
     return DynamoDBPersistenceLayer(table_name=config.idempotency_table_name(), boto_config=DYNAMODB_CONFIG)
 
 
 def register_context(context: Any) -> None:
-    """Tell the utility the invocation's deadline (call at the start of each invocation)."""
-    if context is not None and hasattr(context, "get_remaining_time_in_millis"):
-        _config().register_lambda_context(context)
+    """Note the invocation's deadline (call at the start of each invocation); used on first need."""
+    _invocation["context"] = context if hasattr(context, "get_remaining_time_in_millis") else None
 
 
 def fingerprint(*parts: object) -> str:
@@ -69,6 +68,15 @@ def run_once(operation: Operation, *, user_id: str, key: str, request_fingerprin
     a retry runs it again. The same key with a different request, or while the
     first is still running, is refused with a stable code.
     """
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyPersistenceLayerError,
+        IdempotencyValidationError,
+    )
+
+    if _invocation["context"] is not None:
+        _config().register_lambda_context(_invocation["context"])
     wrapped = idempotent_function(
         data_keyword_argument="payload", persistence_store=_persistence(operation.__qualname__), config=_config()
     )(operation)
