@@ -25,12 +25,13 @@ from pydantic import BaseModel
 
 from courtbooking import config, idempotency
 from courtbooking.aws import lambda_client
-from courtbooking.envelope import describe_validation_errors
+from courtbooking.envelope import describe_validation
 from courtbooking.errors import ServiceError, ServiceUnavailable
 from courtbooking.http_body import UnsupportedMediaType, as_json_request
 from courtbooking.identity import caller_id, idempotency_key
 from courtbooking.invocation import DownstreamFailure, Invoker, LambdaInvoker, Service
 from courtbooking.models import (
+    HHMM_PATTERN,
     Availability,
     Booking,
     BookingList,
@@ -226,7 +227,7 @@ def chat(request: Annotated[ChatRequest, Body(embed=False)]) -> ChatResponse:
 )
 def availability(
     date: Annotated[dt.date | None, Query(description="YYYY-MM-DD; default today")] = None,
-    time: Annotated[str | None, Query(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM")] = None,
+    time: Annotated[str | None, Query(pattern=HHMM_PATTERN, description="HH:MM")] = None,
     court: Annotated[str | None, Query(max_length=64)] = None,
     duration_minutes: Annotated[int | None, Query(ge=1, le=1440)] = None,
 ) -> Availability:
@@ -322,7 +323,7 @@ def cancel_booking(booking_id: str) -> Booking:
 
 @app.exception_handler(RequestValidationError)
 def invalid_request(exc: RequestValidationError) -> Response:
-    return _error(HTTPStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST, describe_validation_errors(exc.errors()))
+    return _error(HTTPStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST, describe_validation(exc.errors(), root="body"))
 
 
 @app.exception_handler(UnicodeDecodeError)

@@ -273,12 +273,8 @@ class BookingService:
         common = {
             "booking_id": {"S": booking.booking_id},
             "user_id": {"S": booking.user_id},
-            "court": {"S": booking.court},
-            "date": {"S": booking.date.isoformat()},
-            "booked_time": {"S": booking.time},
-            "duration_minutes": {"N": str(booking.duration_minutes)},
-            "starts_at": {"S": starts_at},
             "created_at": {"S": now.astimezone(dt.UTC).isoformat()},
+            **_summary(booking, starts_at),
         }
         items = [
             {"pk": {"S": day_key(booking.date)}, "sk": {"S": slot_key(unit, booking.court)}, "time": {"S": unit}}
@@ -376,7 +372,7 @@ def booking_key(booking_id: str) -> dict[str, Any]:
 
 
 def _summary(booking: Booking, starts_at: str) -> dict[str, Any]:
-    """What the user's item keeps of each upcoming booking."""
+    """A booking's slot attributes: what the user's item keeps of it, and part of every item it writes."""
     return {
         "starts_at": {"S": starts_at},
         "court": {"S": booking.court},

@@ -30,15 +30,24 @@ def failure(code: ErrorCode | str, message: str) -> dict[str, Any]:
     return {"success": False, "error": {"code": str(code), "message": message}}
 
 
-def describe_validation(error: ValidationError) -> str:
-    """'slot_id: Field required; user_id: String should have at most 128 characters'."""
+def describe_validation(errors: Sequence[Any], root: str = "event") -> str:
+    """'slot_id: Field required; user_id: String should have at most 128 characters'.
+
+    `errors` are pydantic's error dicts, from a ValidationError (direct invokes,
+    root "event") or from Powertools' request validation (HTTP, root "body").
+    """
+    errors = list(errors)
     parts = []
-    for item in error.errors(include_url=False)[:MAX_REPORTED_ERRORS]:
-        location = ".".join(str(p) for p in item["loc"]) or "event"
-        parts.append(f"{location}: {item['msg']}")
-    more = len(error.errors()) - MAX_REPORTED_ERRORS
-    if more > 0:
-        parts.append(f"and {more} more")
+    for item in errors[:MAX_REPORTED_ERRORS]:
+        loc = [str(p) for p in item.get("loc", ()) if p != root]
+        location, message = ".".join(loc) or root, item.get("msg", "invalid")
+        if item.get("type") == "json_invalid":
+            location, message = root, "is not valid JSON"
+        elif item.get("type") == "missing" and not loc:
+            message = "a JSON object is required"
+        parts.append(f"{location}: {message}")
+    if len(errors) > MAX_REPORTED_ERRORS:
+        parts.append(f"and {len(errors) - MAX_REPORTED_ERRORS} more")
     return "invalid request: " + "; ".join(parts)
 
 
@@ -54,7 +63,7 @@ def service_handler(
             try:
                 request = request_model.model_validate(event)
             except ValidationError as exc:
-                return failure(ErrorCode.INVALID_REQUEST, describe_validation(exc))
+                return failure(ErrorCode.INVALID_REQUEST, describe_validation(exc.errors(include_url=False)))
             correlation_id = getattr(request, "correlation_id", None)
             if correlation_id and on_correlation_id:
                 on_correlation_id(correlation_id)
@@ -66,18 +75,3 @@ def service_handler(
         return handler
 
     return decorate
-
-
-def describe_validation_errors(errors: Sequence[Any]) -> str:
-    """The same wording for Powertools' request validation errors (list of pydantic-style dicts)."""
-    parts = []
-    for item in list(errors)[:MAX_REPORTED_ERRORS]:
-        loc = [str(p) for p in item.get("loc", ()) if p != "body"]
-        location = ".".join(loc) or "body"
-        message = item.get("msg", "invalid")
-        if item.get("type") == "json_invalid":
-            location, message = "body", "is not valid JSON"
-        elif item.get("type") == "missing" and not loc:
-            message = "a JSON object is required"
-        parts.append(f"{location}: {message}")
-    return "invalid request: " + "; ".join(parts)

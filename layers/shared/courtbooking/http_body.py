@@ -14,6 +14,11 @@ JSON = "application/json"
 READ_AS_JSON = ("", JSON, "application/x-www-form-urlencoded", "text/plain")
 
 
+def request_headers(event: dict[str, Any]) -> dict[str, str]:
+    """An API Gateway event's headers with lower-case names (HTTP header names ignore case)."""
+    return {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+
+
 class UnsupportedMediaType(Exception):
     def __init__(self, media_type: str) -> None:
         super().__init__(f"send the body as JSON (Content-Type: {JSON}), not {media_type}")
@@ -22,7 +27,7 @@ class UnsupportedMediaType(Exception):
 
 def as_json_request(event: dict[str, Any]) -> dict[str, Any]:
     """The event with its body labelled JSON, or UnsupportedMediaType for a body of another kind."""
-    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    headers = request_headers(event)
     media_type = headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == JSON or not event.get("body"):
         return event

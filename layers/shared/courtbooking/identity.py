@@ -6,10 +6,12 @@ import re
 from typing import Any
 
 from .errors import InvalidRequest, Unauthorized
+from .http_body import request_headers
+from .models import IDEMPOTENCY_KEY_PATTERN, USER_ID_PATTERN
 
 GUEST = "guest"
 USER_ID_HEADER = "x-user-id"
-_USER_ID = re.compile(r"^[A-Za-z0-9_.@:+\-|]{1,128}$")
+_USER_ID = re.compile(USER_ID_PATTERN)
 
 
 def caller_id(event: dict[str, Any], require_token: bool = False) -> str:
@@ -29,8 +31,7 @@ def caller_id(event: dict[str, Any], require_token: bool = False) -> str:
         return subject
     if require_token:
         raise Unauthorized("sign in first: send a valid bearer token in the Authorization header")
-    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
-    header = headers.get(USER_ID_HEADER)
+    header = request_headers(event).get(USER_ID_HEADER)
     if header is None or not str(header).strip():
         return GUEST
     header = str(header).strip()
@@ -40,13 +41,12 @@ def caller_id(event: dict[str, Any], require_token: bool = False) -> str:
 
 
 IDEMPOTENCY_HEADER = "idempotency-key"
-_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
+_IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
 
 def idempotency_key(event: dict[str, Any]) -> str | None:
     """The Idempotency-Key header (1 to 128 printable ASCII characters), or None."""
-    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
-    value = headers.get(IDEMPOTENCY_HEADER)
+    value = request_headers(event).get(IDEMPOTENCY_HEADER)
     if value is None:
         return None
     value = str(value).strip()

@@ -14,7 +14,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, StringConstraints, model_validator
 
-_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+HHMM_PATTERN = r"^([01]\d|2[0-3]):([0-5]\d)$"
+_HHMM = re.compile(HHMM_PATTERN)
 MAX_MESSAGE_CHARS = 500
 
 
@@ -25,9 +26,12 @@ def _check_hhmm(value: str) -> str:
 
 
 HHMM = Annotated[str, AfterValidator(_check_hhmm)]
+# Who may be named as a user (X-User-Id, a token's sub, user_id in an event), and an Idempotency-Key.
+USER_ID_PATTERN = r"^[A-Za-z0-9_.@:+\-|]{1,128}$"
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,128}$"
 UserId = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@:+\-|]+$"),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=128, pattern=USER_ID_PATTERN),
 ]
 Action = Literal["book", "check", "cancel", "list"]
 ParserName = Literal["openai", "offline"]
@@ -147,7 +151,7 @@ class Availability(BaseModel):
 # --- booking ------------------------------------------------------------------
 
 
-IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$")]
+IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=IDEMPOTENCY_KEY_PATTERN)]
 BookingId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9\-]+$")]
 
 

@@ -17,10 +17,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..config import Facility
-from ..models import Intent, TimeWindow
+from ..models import HHMM_PATTERN, Intent, TimeWindow
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_HHMM = re.compile(HHMM_PATTERN)
 
 
 class AnswerWindow(BaseModel):
