@@ -26,16 +26,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
-from local import dynamodb, events, template
+from local import events, template
 from local.runtime import boto3_runtime_dir
-from local.stack import LocalStack, local_tables
+from local.stack import LocalStack
 from local.template import ROOT
-from tests.conftest import table_items
 from tests.functions.test_event_files import EXPECTED
+from tests.local.conftest import empty_tables, local_lambda_client
 
 DEPLOY_ARCH = "arm64"
 ELF_MACHINE = {"arm64": 183, "x86_64": 62}  # e_machine: EM_AARCH64, EM_X86_64
@@ -184,31 +182,11 @@ def built_stack(builds: dict[str, Path], runtime_dir: Path) -> Iterator[LocalSta
         stack.stop()
 
 
-def lambda_client(endpoint: str) -> Any:
-    return boto3.client(
-        "lambda",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-        config=Config(read_timeout=60, retries={"total_max_attempts": 1}),
-    )
-
-
-def empty_tables(stack: LocalStack) -> None:
-    assert stack.dynamodb_endpoint is not None
-    client = dynamodb.client(stack.dynamodb_endpoint)
-    for logical_id, name in local_tables().items():
-        keys = [k["AttributeName"] for k in template.table_definition(logical_id, name)["KeySchema"]]
-        for item in table_items(client, name):
-            client.delete_item(TableName=name, Key={k: item[k] for k in keys})
-
-
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_event_file_on_the_built_functions(name: str, built_stack: LocalStack) -> None:
     empty_tables(built_stack)
     function, expectation = EXPECTED[name]
-    response = lambda_client(built_stack.invoke_url).invoke(
+    response = local_lambda_client(built_stack.invoke_url, read_timeout=60).invoke(
         FunctionName=function, Payload=json.dumps(events.load(name)).encode()
     )
     answer = json.loads(response["Payload"].read())

@@ -162,27 +162,37 @@ def broken_gate(gate: Gate) -> Iterator[Gate]:
     gate.reset()
 
 
-@pytest.fixture
-def lambda_client(stack: LocalStack) -> Any:
+def local_lambda_client(endpoint: str, read_timeout: float = 40) -> Any:
+    """boto3's Lambda client pointed at a local Lambda endpoint (any credentials do)."""
     return boto3.client(
         "lambda",
-        endpoint_url=stack.invoke_url,
+        endpoint_url=endpoint,
         region_name="us-east-1",
         aws_access_key_id="local",
         aws_secret_access_key="local",
-        config=Config(read_timeout=40, retries={"total_max_attempts": 1}),
+        config=Config(read_timeout=read_timeout, retries={"total_max_attempts": 1}),
     )
 
 
-@pytest.fixture
-def empty_table(stack: LocalStack) -> str:
-    """The stack's bookings table, name returned, with every local table emptied (tests share one stack)."""
+def empty_tables(stack: LocalStack) -> None:
+    """Delete every item of every local table (tests that share one stack start from empty)."""
     assert stack.dynamodb_endpoint is not None
     client = dynamodb.client(stack.dynamodb_endpoint)
     for logical_id, name in local_tables().items():
         keys = [k["AttributeName"] for k in template.table_definition(logical_id, name)["KeySchema"]]
         for item in table_items(client, name):
             client.delete_item(TableName=name, Key={k: item[k] for k in keys})
+
+
+@pytest.fixture
+def lambda_client(stack: LocalStack) -> Any:
+    return local_lambda_client(stack.invoke_url)
+
+
+@pytest.fixture
+def empty_table(stack: LocalStack) -> str:
+    """The stack's bookings table, name returned, with every local table emptied (tests share one stack)."""
+    empty_tables(stack)
     return LOCAL_TABLE_NAME
 
 

@@ -29,12 +29,13 @@ def lambda_client(read_timeout: float) -> Any:
 
     Invokes are never retried by botocore: a retried booking invoke could run the
     booking twice; the workflow decides what to do with a failure instead.
-    Clients are cached per whole second of timeout (at most ~30 per container).
+    Clients are cached per whole second of timeout: one (the cap, 11 s) unless a request nears
+    the end of its budget, and at most eleven per container.
     """
     return _lambda_client(float(max(1, math.ceil(read_timeout))))
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=16)
 def _lambda_client(read_timeout: float) -> Any:
     config = Config(connect_timeout=2, read_timeout=read_timeout, retries={"mode": "standard", "total_max_attempts": 1})
     return boto3.client("lambda", config=config)
