@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -44,7 +45,7 @@ def orchestrator(handlers: dict[str, Handler]) -> Handler:
 def wire(handlers: dict[str, Handler], **replace: Callable[[Any, Any], Any]) -> None:
     import orchestrator_function
 
-    from courtbooking.invocation import InProcessInvoker, Service
+    from courtbooking.invocation import Service
 
     services = {
         Service.INTENT_PARSER: handlers["IntentParserFunction"],
@@ -53,8 +54,26 @@ def wire(handlers: dict[str, Handler], **replace: Callable[[Any, Any], Any]) -> 
     }
     wired: dict[Service, Callable[[Any, Any], Any]] = {s: _ignore_context(h) for s, h in services.items()}
     wired.update({Service(k.replace("_", " ")): v for k, v in replace.items()})
-    orchestrator_function.use_invoker(InProcessInvoker(wired, lambda: None))
+    orchestrator_function.use_invoker(InProcessInvoker(wired))
 
 
 def _ignore_context(handler: Handler) -> Callable[[Any, Any], Any]:
     return lambda event, _context: handler(event)
+
+
+class InProcessInvoker:
+    """Runs the service handlers in this process with Lambda's JSON round trip both ways,
+    so the orchestrator sees what the wire would carry; a crash is that service's failure."""
+
+    def __init__(self, handlers: dict[Any, Callable[[Any, Any], Any]]) -> None:
+        self._handlers = handlers
+
+    def invoke(self, service: Any, payload: dict[str, Any], timeout: float | None = None) -> Any:
+        from courtbooking.invocation import DownstreamFailure, decode_answer
+
+        event = json.loads(json.dumps(payload))
+        try:
+            wire = json.dumps(self._handlers[service](event, None))
+        except Exception as exc:  # a crash in a service is that service's failure, as in Lambda
+            raise DownstreamFailure(service, "failed", f"{type(exc).__name__}: {exc}") from exc
+        return decode_answer(service, wire)

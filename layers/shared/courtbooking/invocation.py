@@ -1,9 +1,8 @@
 """How the orchestrator reaches the three services: one `Invoker` interface.
 
 In AWS (and in the local stack, through `AWS_ENDPOINT_URL_LAMBDA`) it is
-`LambdaInvoker`: boto3 `lambda.invoke`, RequestResponse. `InProcessInvoker`
-calls handlers in this process but passes events and answers through JSON, as
-Lambda does, so a test sees what the wire would carry.
+`LambdaInvoker`: boto3 `lambda.invoke`, RequestResponse. The functional tests
+hand the orchestrator an in-process invoker of their own (tests/functions).
 """
 
 from __future__ import annotations
@@ -45,7 +44,7 @@ class Invoker(Protocol):
         ...
 
 
-def _decode(service: Service, raw: bytes | str) -> Any:
+def decode_answer(service: Service, raw: bytes | str) -> Any:
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
@@ -79,25 +78,8 @@ class LambdaInvoker:
                 service, "is unavailable", f"{name}: {error.get('Code')}: {error.get('Message')}"
             ) from None
         if response.get("FunctionError"):
-            body = _decode(service, raw) if raw else {}
+            body = decode_answer(service, raw) if raw else {}
             message = body.get("errorMessage", "") if isinstance(body, dict) else ""
             kind = "timed out" if "timed out" in message.lower() else "failed"
             raise DownstreamFailure(service, kind, message or response["FunctionError"])
-        return _decode(service, raw)
-
-
-class InProcessInvoker:
-    """Runs handlers in this process with Lambda's JSON round trip (tests and simple local use)."""
-
-    def __init__(self, handlers: Mapping[Service, Callable[[Any, Any], Any]], context_factory: Callable[[], Any]):
-        self._handlers = dict(handlers)
-        self._context_factory = context_factory
-
-    def invoke(self, service: Service, payload: dict[str, Any], timeout: float | None = None) -> Any:
-        event = json.loads(json.dumps(payload))
-        try:
-            answer = self._handlers[service](event, self._context_factory())
-            wire = json.dumps(answer)
-        except Exception as exc:  # a crash in a service is that service's failure, as in Lambda
-            raise DownstreamFailure(service, "failed", f"{type(exc).__name__}: {exc}") from exc
-        return _decode(service, wire)
+        return decode_answer(service, raw)
