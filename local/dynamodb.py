@@ -121,7 +121,7 @@ class MotoServer:
 
 def serve(fd: int, lifeline: int) -> None:
     """The moto server process: serve DynamoDB on the inherited socket until the lifeline closes."""
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
 
     class QuietHandler(MotoRequestHandler):
@@ -137,18 +137,28 @@ def serve(fd: int, lifeline: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the stack stops this process, not Ctrl-C
     sock = socket.socket(fileno=fd)
     host, port = sock.getsockname()[:2]
+    server = make_server(host, port, serialised_moto_app(), threaded=True, request_handler=QuietHandler, fd=fd)
+    server.serve_forever()
+
+
+def serialised_moto_app() -> Any:
+    """moto's WSGI app, answering one request at a time.
+
+    DynamoDB evaluates a condition and writes atomically; moto's threaded server
+    does not (two racing conditional writes could both pass, and a transaction
+    can see a table change mid-copy). One request at a time gives the local
+    stack and the tests DynamoDB's guarantee rather than moto's race.
+    """
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
     moto_app = DomainDispatcherApplication(create_backend_app)
-    # DynamoDB evaluates a condition and writes atomically; moto's threaded server does not
-    # (a transaction can even see a table change mid-copy). One request at a time gives the
-    # local stack DynamoDB's guarantee.
     lock = threading.Lock()
 
     def app(environ: Any, start_response: Any) -> Any:
         with lock:
             return list(moto_app(environ, start_response))
 
-    server = make_server(host, port, app, threaded=True, request_handler=QuietHandler, fd=fd)
-    server.serve_forever()
+    return app
 
 
 def create_tables(endpoint: str, tables: dict[str, str]) -> None:

@@ -28,25 +28,12 @@ FUNCTION_MODULES = ("intent_parser_function", "availability_function", "booking_
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
-    """moto's DynamoDB server over real HTTP, one request at a time.
-
-    DynamoDB evaluates a condition and writes atomically; moto's threaded server
-    does not, so two racing conditional writes could both pass. Serialising
-    requests gives the tests DynamoDB's guarantee rather than moto's race.
-    """
+    """moto's DynamoDB server over real HTTP, one request at a time (see serialised_moto_app)."""
     import threading
 
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
-    moto_app = DomainDispatcherApplication(create_backend_app)
-    lock = threading.Lock()
-
-    def serialised(environ: Any, start_response: Any) -> Any:
-        with lock:
-            return list(moto_app(environ, start_response))
-
-    server = make_server("127.0.0.1", 0, serialised, threaded=True)
+    server = make_server("127.0.0.1", 0, dynamodb_tables.serialised_moto_app(), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
