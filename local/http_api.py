@@ -23,6 +23,7 @@ from . import template
 
 # API Gateway's payload limit for an HTTP API request is 10 MB; keep the local one smaller.
 MAX_BODY_BYTES = 1024 * 1024
+JSON = {"content-type": "application/json"}
 RunFunction = Callable[[str, dict[str, Any]], dict[str, Any]]
 AccessLog = Callable[[str], None]
 Authorizer = Callable[[dict[str, str]], dict[str, Any] | None]
@@ -46,6 +47,43 @@ class Server(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
+
+
+class Handler(BaseHTTPRequestHandler):
+    """What the local HTTP API and the local Lambda endpoint share: one way to answer, one way to read a length."""
+
+    protocol_version = "HTTP/1.1"
+    BAD_LENGTH = b'{"message":"Bad Request: Content-Length must be one whole number of bytes, 0 or more"}'
+
+    def send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        try:
+            self.send_response(status)
+            for name, value in headers.items():
+                if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client went away
+
+    def body_length(self) -> int | None:
+        """The request's Content-Length (0 when absent); None after answering 400 for one that is not
+        a whole number of bytes (negative, not a number, two that differ): the connection is closed,
+        since where the next request starts is unknown."""
+        values = {v.strip() for v in self.headers.get_all("content-length") or []}
+        if not values:
+            return 0
+        if len(values) == 1:
+            value = values.pop()
+            if value.isascii() and value.isdigit():
+                return int(value)
+        self.send(400, JSON, self.BAD_LENGTH)
+        self.close_connection = True
+        return None
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
 
 
 def _route_pattern(path: str) -> re.Pattern[str]:
@@ -176,7 +214,6 @@ def access_log_line(log_format: str, event: dict[str, Any], status: int, latency
 
 
 DEFAULT_ACCESS_LOG = '{"requestId":"$context.requestId","routeKey":"$context.routeKey","status":"$context.status"}'
-JSON = {"content-type": "application/json"}
 
 
 def make_server(
@@ -196,40 +233,29 @@ def make_server(
     router = Router(template.api_routes() if routes is None else routes)
     log_format = template.access_log_format() or DEFAULT_ACCESS_LOG
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    class ApiHandler(Handler):
         server_version = "local-http-api"
 
-        def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
-            try:
-                self.send_response(status)
-                for name, value in headers.items():
-                    if name not in ("content-length", "connection", "transfer-encoding"):
-                        self.send_header(name, value)
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True  # the client went away
-
         def _handle(self) -> None:
-            length = int(self.headers.get("content-length") or 0)
+            length = self.body_length()
+            if length is None:
+                return
             if length > MAX_BODY_BYTES:
                 _discard(self.rfile, length)  # read it first, so the client is not cut off mid-send
-                self._send(413, JSON, b'{"message":"Request Entity Too Large"}')
+                self.send(413, JSON, b'{"message":"Request Entity Too Large"}')
                 self.close_connection = True
                 return
             body = self.rfile.read(length) if length else b""
             found = router.find(self.command, urlsplit(self.path).path)
             if found is None:
-                self._send(404, JSON, b'{"message":"Not Found"}')
+                self.send(404, JSON, b'{"message":"Not Found"}')
                 return
             route, params = found
             started = time.monotonic()
             event = build_event(self.command, self.path, dict(self.headers.items()), body, route.key, params)
             status, answer_headers, payload, error = self._integrate(route, event)
             answer_headers.setdefault("apigw-requestid", event["requestContext"]["requestId"])
-            self._send(status, answer_headers, payload)
+            self.send(status, answer_headers, payload)
             if access_log is not None:
                 latency = round((time.monotonic() - started) * 1000)
                 access_log(access_log_line(log_format, event, status, latency, error))
@@ -248,10 +274,7 @@ def make_server(
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _handle
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    return Server((host, port), Handler)
+    return Server((host, port), ApiHandler)
 
 
 def _discard(stream: Any, length: int, limit: int = 64 * 1024 * 1024, chunk: int = 64 * 1024) -> None:

@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from . import dynamodb, events, template
+from . import clock, dynamodb, events, template
 from .runtime import Outcome, print_sink
 from .stack import LocalStack, env_vars_file, key_values, local_tables
 
@@ -32,12 +32,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def read_event(name: str | None) -> Any:
+def read_event(name: str | None, zone: str | None = None) -> Any:
+    """The event: a file of events/ with its dates moved to the facility's today, stdin ('-'), or {}."""
     if name is None:
         return {}
     if name == "-":
         return json.loads(sys.stdin.read())
-    return events.load(name)
+    return events.load(name, today=events.facility_today(zone))
 
 
 def running_lambda_endpoint(url: str) -> bool:
@@ -81,11 +82,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no function {args.function!r} in template.yaml; one of: {', '.join(known)}", file=sys.stderr)
         return 2
     try:
-        event = read_event(args.event)
+        clock.travel()
         stack = throwaway_or_running(args)
+        event = read_event(args.event, stack.parameters.get("FacilityTimezone"))
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    for line in stack.warnings:
+        print(f"warning: {line}", file=sys.stderr)
     where = "the running local stack's DynamoDB" if stack.dynamodb_endpoint else "a throwaway DynamoDB (moto)"
     try:
         stack.start()

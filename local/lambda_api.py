@@ -6,20 +6,25 @@ against AWS: Invoke (RequestResponse, Event, DryRun; `--log-type Tail`),
 GetFunction and ListFunctions. Errors use Lambda's codes and shapes: an
 unhandled error is a 200 with `X-Amz-Function-Error: Unhandled` and the
 error payload as body; an unknown function is a 404 ResourceNotFoundException.
+
+Like `sam local start-lambda`, it has no authentication: anyone who can reach it
+can invoke the functions. So it listens on loopback only, and what it shows of a
+function's environment has every key, secret, token or password redacted.
 """
 
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import re
 import threading
 import uuid
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .http_api import Handler as LocalHandler
 from .http_api import Server
 from .runtime import FunctionConfig, Outcome, Runtime, Throttled, function_name, qualifier
 
@@ -36,8 +41,18 @@ def function_arn(name: str) -> str:
     return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{name}"
 
 
+# A variable whose name says it holds a secret is shown as this, never in clear.
+REDACTED = "****"
+_SECRET_NAME = re.compile(r"KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL", re.IGNORECASE)
+
+
+def redacted(variables: dict[str, str]) -> dict[str, str]:
+    """The variables with every value whose name says key, secret, token or password replaced by ****."""
+    return {name: REDACTED if _SECRET_NAME.search(name) else value for name, value in sorted(variables.items())}
+
+
 def configuration(config: FunctionConfig) -> dict[str, Any]:
-    """The function's configuration as GetFunction / ListFunctions describe it."""
+    """The function's configuration as GetFunction / ListFunctions describe it, secrets redacted."""
     return {
         "FunctionName": config.name,
         "FunctionArn": function_arn(config.name),
@@ -48,7 +63,7 @@ def configuration(config: FunctionConfig) -> dict[str, Any]:
         "Version": "$LATEST",
         "State": "Active",
         "PackageType": "Zip",
-        "Environment": {"Variables": dict(sorted(config.environment.items()))},
+        "Environment": {"Variables": redacted(config.environment)},
     }
 
 
@@ -58,8 +73,7 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.extra = status, code, message, extra
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(LocalHandler):
     server_version = "local-lambda"
     server: LambdaApiServer
 
@@ -74,7 +88,10 @@ class Handler(BaseHTTPRequestHandler):
         self._dispatch(self._get_function, _FUNCTION)
 
     def _dispatch(self, action: Callable[[str, bytes], None], pattern: re.Pattern[str]) -> None:
-        body = self._read_body()
+        length = self.body_length()
+        if length is None:
+            return
+        body = self.rfile.read(length) if length else b""
         found = pattern.match(urlsplit(self.path).path)
         try:
             if found is None:
@@ -82,10 +99,6 @@ class Handler(BaseHTTPRequestHandler):
             action(unquote(found["name"]), body)
         except ApiError as exc:
             self._json(exc.status, {"Type": "User", "message": exc.message, **exc.extra}, error_type=exc.code)
-
-    def _read_body(self) -> bytes:
-        length = int(self.headers.get("content-length") or 0)
-        return self.rfile.read(length) if length else b""
 
     def _pool(self, name: str) -> Any:
         version = parse_qs(urlsplit(self.path).query).get("Qualifier", [None])[0] or qualifier(name)
@@ -110,7 +123,7 @@ class Handler(BaseHTTPRequestHandler):
         payload = body or b"{}"
         try:
             json.loads(payload)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise ApiError(
                 400, "InvalidRequestContentException", f"Could not parse request body into json: {exc}"
             ) from None
@@ -156,25 +169,18 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, headers, json.dumps(body).encode())
 
     def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the caller went away (e.g. it was killed mid-invocation)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+        self.send(status, {"Content-Type": "application/json", **headers}, body)
 
 
 class LambdaApiServer(Server):
     daemon_threads = True
 
     def __init__(self, sock: Any, runtime: Runtime | None = None) -> None:
+        host = sock.getsockname()[0]
+        if not ipaddress.ip_address(host).is_loopback:
+            raise ValueError(
+                f"the local Lambda endpoint has no authentication and listens on loopback only, not {host}"
+            )
         super().__init__(sock.getsockname()[:2], Handler, bind_and_activate=False)
         self.socket.close()
         self.socket = sock

@@ -13,6 +13,7 @@ import sys
 import threading
 from pathlib import Path
 
+from . import clock
 from .dynamodb import PortInUse
 from .jwt_auth import DEFAULT_KEY_PATH, LOCAL_AUDIENCE, LOCAL_ISSUER, KeyFileError, LocalJwtAuthorizer
 from .runtime import DEFAULT_CONCURRENCY
@@ -43,13 +44,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def parameters(args: argparse.Namespace) -> dict[str, str]:
-    """--parameter-overrides, with --auth as AuthMode (the two must not disagree)."""
+    """--parameter-overrides, with --auth as AuthMode (the two must not disagree).
+
+    Settings from the shell (FACILITY_TIMEZONE=...) come under these (see local/settings.py).
+    """
     overrides = key_values(args.parameter_overrides)
     if args.auth is not None:
         if overrides.get("AuthMode", args.auth) != args.auth:
             raise ValueError(f"--auth {args.auth} and --parameter-overrides AuthMode={overrides['AuthMode']} disagree")
         overrides["AuthMode"] = args.auth
     return overrides
+
+
+def _warn(line: str) -> None:
+    print(f"warning: {line}", file=sys.stderr, flush=True)
 
 
 def token_command(authorizer: LocalJwtAuthorizer, user: str = "alice") -> str:
@@ -94,6 +102,9 @@ def banner(stack: LocalStack) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
+        moved_to = clock.travel()
+        if moved_to is not None:
+            _warn(f"the clock is moved ({clock.CLOCK}): the stack runs as if it were {moved_to:%Y-%m-%d %H:%M} UTC")
         stack = LocalStack(
             api_port=args.port,
             invoke_port=args.invoke_port,
@@ -105,9 +116,11 @@ def main(argv: list[str] | None = None) -> int:
             build_dir=args.build_dir.resolve() if args.build_dir else None,
             max_concurrency=max(1, args.max_concurrency),
         )
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # ClockError is a ValueError
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    for line in stack.warnings:
+        _warn(line)
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, or a polite kill
         signal.signal(signum, lambda *_: stopped.set())

@@ -21,6 +21,7 @@ import shutil
 import socket
 import tempfile
 import threading
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
@@ -29,7 +30,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from . import dynamodb, template
+from . import clock, dynamodb, settings, template
 from .dynamodb import LOCAL_REGION, MotoServer, PortInUse, bind
 from .http_api import Authorizer, IntegrationError, make_server
 from .jwt_auth import DEFAULT_KEY_PATH, LOCAL_AUDIENCE, LOCAL_ISSUER, LocalJwtAuthorizer
@@ -37,6 +38,7 @@ from .lambda_api import LambdaApiServer
 from .runtime import DEFAULT_CONCURRENCY, FunctionConfig, LogSink, Runtime, Throttled, boto3_runtime_dir, print_sink
 
 LOCAL_TABLE_NAME = "court-bookings"
+LOOPBACK = "127.0.0.1"
 
 # Parameters that differ locally: the local run is the demo mode (X-User-Id) unless
 # `--auth jwt` (`--parameter-overrides AuthMode=jwt`) is given; then the identity
@@ -52,9 +54,6 @@ SERVICE_FUNCTIONS = ("IntentParserFunction", "AvailabilityFunction", "BookingFun
 FUNCTION_ERROR = (500, "Internal Server Error")
 INTEGRATION_TIMEOUT = (503, "Service Unavailable")
 API_GATEWAY_TIMEOUT_SECONDS = 30.0
-
-# Passed from the developer's shell to the functions that talk to OpenAI (those with OPENAI_MODEL).
-OPENAI_PASSTHROUGH = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_TIMEOUT_SECONDS")
 
 
 def local_tables() -> dict[str, str]:
@@ -136,7 +135,7 @@ class LocalStack:
     api_port: int | None = 3000
     invoke_port: int = 3001
     dynamodb_port: int = 8000
-    host: str = "127.0.0.1"
+    host: str = LOOPBACK  # the HTTP API's address; the Lambda endpoint and DynamoDB stay on loopback
     persist: Path | None = None
     dynamodb_endpoint: str | None = None
     lambda_endpoint: str | None = None
@@ -150,6 +149,8 @@ class LocalStack:
     jwt_key: Path = DEFAULT_KEY_PATH
     prewarm: bool = True
     max_concurrency: int = DEFAULT_CONCURRENCY
+    shell: Mapping[str, str] | None = field(default=None, repr=False)
+    warnings: list[str] = field(default_factory=list, init=False)
     runtime: Runtime | None = field(default=None, init=False)
     _moto: MotoServer | None = field(default=None, init=False, repr=False)
     _api: ThreadingHTTPServer | None = field(default=None, init=False, repr=False)
@@ -158,6 +159,12 @@ class LocalStack:
     _executor: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
     _scratch: Path | None = field(default=None, init=False, repr=False)
     _stopped: bool = field(default=False, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """The README's settings from the shell (`shell`, default os.environ) under the explicit `parameters`."""
+        from_shell = settings.from_shell(os.environ if self.shell is None else self.shell, self.parameters)
+        self.parameters = {**from_shell.parameters, **self.parameters}
+        self.warnings = from_shell.warnings
 
     # --- addresses -------------------------------------------------------------
     @property
@@ -230,11 +237,12 @@ class LocalStack:
                 self._api = self._bind_api()
             lambda_socket = None
             if self.lambda_endpoint is None:
-                lambda_socket = bind(self.host, self.invoke_port, "local Lambda endpoint", "--invoke-port")
+                # No authentication on either, as with `sam local start-lambda`: loopback only, whatever `host` is.
+                lambda_socket = bind(LOOPBACK, self.invoke_port, "local Lambda endpoint", "--invoke-port")
                 sockets.append(lambda_socket)
             dynamodb_socket = None
             if self.dynamodb_endpoint is None:
-                dynamodb_socket = bind(self.host, self.dynamodb_port, "DynamoDB (moto)", "--dynamodb-port")
+                dynamodb_socket = bind(LOOPBACK, self.dynamodb_port, "DynamoDB (moto)", "--dynamodb-port")
                 sockets.append(dynamodb_socket)
         except BaseException:
             for sock in sockets:
@@ -253,17 +261,27 @@ class LocalStack:
             raise PortInUse("HTTP API", self.host, self.api_port, "--port", exc) from exc
 
     def _start_dynamodb(self, sock: socket.socket | None) -> None:
-        if sock is not None:
-            self._moto = MotoServer(sock).start()
-            self.dynamodb_endpoint = self._moto.endpoint
-        assert self.dynamodb_endpoint is not None
-        dynamodb.create_tables(self.dynamodb_endpoint, local_tables())
-        if self.persist is not None and self._moto is not None:
-            if self.persist.exists():
-                restored = dynamodb.restore(self.dynamodb_endpoint, self.persist)
-                self.sink("local", f"restored {restored} items from {self.persist}")
-            else:
-                self.sink("local", f"{self.persist} does not exist yet; the tables are saved there on stop")
+        """Our own moto, its data in `persist` (else in a scratch folder); or tables on a given endpoint."""
+        if sock is None:
+            assert self.dynamodb_endpoint is not None
+            dynamodb.create_tables(self.dynamodb_endpoint, local_tables())
+            return
+        store = self.persist if self.persist is not None else self._scratch_dir() / "dynamodb" / "tables.json"
+        existed = store.exists()
+        self._moto = MotoServer(sock, store, local_tables(), log=lambda line: self.sink("local", line)).start()
+        self.dynamodb_endpoint = self._moto.endpoint
+        if self.persist is not None:
+            self.sink("local", f"{'restored the tables from' if existed else 'keeping the tables in'} {self.persist}")
+
+    def _scratch_dir(self) -> Path:
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="local-stack-"))
+        return self._scratch
+
+    @property
+    def moto(self) -> MotoServer | None:
+        """Our own DynamoDB server (tests kill it), if this stack started one."""
+        return self._moto
 
     def _serve(self, server: Any, name: str) -> None:
         thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
@@ -286,19 +304,11 @@ class LocalStack:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
         if self._moto is not None:
-            self._save()
-            self._moto.stop()
+            self._moto.stop()  # it writes its snapshot as it goes
+            if self.persist is not None:
+                self.sink("local", f"saved the tables to {self.persist}")
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
-
-    def _save(self) -> None:
-        if self.persist is None or self.dynamodb_endpoint is None:
-            return
-        try:
-            saved = dynamodb.dump(self.dynamodb_endpoint, list(local_tables().values()), self.persist)
-            self.sink("local", f"saved {saved} items to {self.persist}")
-        except Exception as exc:  # never lose the shutdown over it; say so
-            self.sink("local", f"could not save the tables to {self.persist}: {exc}")
 
     # --- functions ---------------------------------------------------------------
     def function_configs(self) -> list[FunctionConfig]:
@@ -329,10 +339,11 @@ class LocalStack:
             "LAMBDA_TASK_ROOT": str(code_dir),
             **base_environment(self.dynamodb_endpoint),
             "AWS_ENDPOINT_URL_LAMBDA": self.invoke_url,
+            **clock.environment(),
             **spec.environment,
         }
         if "OPENAI_MODEL" in spec.environment:
-            environment.update({k: os.environ[k] for k in OPENAI_PASSTHROUGH if os.environ.get(k)})
+            environment.update({k: os.environ[k] for k in settings.PASSED_THROUGH if os.environ.get(k)})
         environment.update(self.environment.get("Parameters", {}))
         environment.update(self.environment.get(spec.logical_id, {}))
         return environment
@@ -340,10 +351,10 @@ class LocalStack:
     def _runtime_paths(self) -> tuple[Path, ...]:
         if self.runtime_paths:
             return self.runtime_paths
-        if self._scratch is None:
-            self._scratch = Path(tempfile.mkdtemp(prefix="local-lambda-runtime-"))
-            boto3_runtime_dir(self._scratch / "runtime")
-        return (self._scratch / "runtime",)
+        runtime = self._scratch_dir() / "runtime"
+        if not runtime.exists():
+            boto3_runtime_dir(runtime)
+        return (runtime,)
 
     # --- the HTTP API's Lambda integration ---------------------------------------
     def _call_integration(self, function: str, event: dict[str, Any]) -> Any:

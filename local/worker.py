@@ -34,6 +34,7 @@ from types import ModuleType
 from typing import Any
 
 CONTEXT_MODULE = "_local_lambda_context"
+CLOCK_MODULE = "_local_lambda_clock"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -58,15 +59,26 @@ def watch_lifeline(fd: int) -> None:
     threading.Thread(target=wait, name="lifeline", daemon=True).start()
 
 
-def load_context_module() -> ModuleType:
-    """local/context.py, loaded by path so the `local` package stays off the function's import path."""
-    spec = importlib.util.spec_from_file_location(CONTEXT_MODULE, Path(__file__).with_name("context.py"))
+def load_sibling(file_name: str, module_name: str) -> ModuleType:
+    """A module of local/, loaded by path so the `local` package stays off the function's import path."""
+    spec = importlib.util.spec_from_file_location(module_name, Path(__file__).with_name(file_name))
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[CONTEXT_MODULE] = module
+    sys.modules[module_name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def load_context_module() -> ModuleType:
+    return load_sibling("context.py", CONTEXT_MODULE)
+
+
+def move_clock() -> None:
+    """Run at the stack's clock when it was moved (LOCAL_CLOCK, see local/clock.py)."""
+    clock = load_sibling("clock.py", CLOCK_MODULE)
+    if clock.offset_seconds() is not None:
+        clock.travel()
 
 
 def error_payload(exc: BaseException, error_type: str | None = None, skip_frames: int = 0) -> dict[str, Any]:
@@ -137,7 +149,13 @@ class Runtime:
 
     def _run(self, request_id: str, payload: str, context: Any) -> dict[str, Any]:
         try:
-            answer = self._handler(json.loads(payload), context)
+            event = json.loads(payload)
+        except (ValueError, RecursionError) as exc:  # Lambda's runtime cannot hand such an event to a handler
+            error = {**error_payload(exc, "Runtime.UnmarshalError"), "requestId": request_id, "stackTrace": []}
+            log_error(error)
+            return {"type": "error", "error": error}
+        try:
+            answer = self._handler(event, context)
         except Exception as exc:
             error = {**error_payload(exc, skip_frames=1), "requestId": request_id}
             log_error(error)
@@ -186,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     requests = Connection(args.control_in, writable=False)
     replies = Connection(args.control_out, readable=False)
     context_module = load_context_module()
+    move_clock()
     set_up_import_path(args)
 
     started = time.monotonic()

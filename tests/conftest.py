@@ -18,10 +18,21 @@ import pytest
 
 from courtbooking import config
 from courtbooking.booking_service import BookingService
+from local import clock as local_clock
 from local import dynamodb as dynamodb_tables
 from local import template
 from local.context import LambdaContext
 from local.stack import base_environment
+from tests import clock as test_clock
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """LOCAL_CLOCK moves this process's clock, and every process a test starts (see tests/clock.py)."""
+    moved = local_clock.travel()
+    if moved is not None:
+        zone = test_clock.zone_name()
+        print(f"\nLOCAL_CLOCK: the tests run as if it were {moved:%Y-%m-%d %H:%M:%S} UTC, facility zone {zone}")
+
 
 FUNCTION_MODULES = ("intent_parser_function", "availability_function", "booking_function", "orchestrator_function")
 
@@ -70,7 +81,7 @@ def aws_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
     for key, value in base_environment(moto_endpoint).items():
         monkeypatch.setenv(key, value)
     defaults = template.parameter_defaults()
-    monkeypatch.setenv("FACILITY_TIMEZONE", defaults["FacilityTimezone"])
+    monkeypatch.setenv("FACILITY_TIMEZONE", test_clock.zone_name())  # the scenario's zone, else the default
     monkeypatch.setenv("COURTS", defaults["Courts"])
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "CourtBooking")
     monkeypatch.setenv("AUTH_MODE", "none")  # tests that need sign-in set "jwt" and an authorizer block

@@ -13,7 +13,7 @@ from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
 from courtbooking import config, observability
-from courtbooking.booking_service import utc_now
+from courtbooking.clock import utc_now
 from courtbooking.envelope import service_handler
 from courtbooking.intent import IntentService
 from courtbooking.models import Intent, IntentRequest

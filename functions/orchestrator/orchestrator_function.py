@@ -27,7 +27,7 @@ from courtbooking import config, idempotency
 from courtbooking.aws import lambda_client
 from courtbooking.envelope import describe_validation
 from courtbooking.errors import ServiceError, ServiceUnavailable
-from courtbooking.http_body import UnsupportedMediaType, as_json_request
+from courtbooking.http_body import BodyRefused, as_json_request
 from courtbooking.identity import caller_id, idempotency_key
 from courtbooking.invocation import DownstreamFailure, Invoker, LambdaInvoker, Service
 from courtbooking.models import (
@@ -65,6 +65,7 @@ STATUS_OF = {
     ErrorCode.NOT_FOUND: HTTPStatus.NOT_FOUND,
     ErrorCode.SLOT_TAKEN: HTTPStatus.CONFLICT,
     ErrorCode.LIMIT_REACHED: HTTPStatus.CONFLICT,
+    ErrorCode.ALREADY_BOOKED: HTTPStatus.CONFLICT,
     ErrorCode.TOO_LATE: HTTPStatus.CONFLICT,
     ErrorCode.REQUEST_IN_PROGRESS: HTTPStatus.CONFLICT,
     ErrorCode.SLOT_INVALID: HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -170,10 +171,17 @@ def _error(status: HTTPStatus, code: str, message: str, headers: dict[str, str] 
 @app.get(
     "/health",
     security=[{}],
-    responses=_responses({200: "The API is up."}, {422: NO_422}, ANY_ROUTE),
+    responses=_responses(
+        {200: 'The API is up and can read the bookings: {"status": "ok", "dynamodb": "ok"}.'},
+        {422: NO_422},
+        ANY_ROUTE,
+        CALLS_SERVICES,
+    ),
 )
 def health() -> dict[str, str]:
-    return {"status": "ok"}
+    """Up, and able to read DynamoDB: one read of today's bookings through the availability service."""
+    services().availability({"date": None})
+    return {"status": "ok", "dynamodb": "ok"}
 
 
 @app.post(
@@ -244,11 +252,12 @@ def availability(
 @app.post(
     "/bookings",
     responses=_responses(
-        {201: "Booked."},
+        {201: "Booked.", 200: "The caller already held this very slot: that booking (already_held), nothing new."},
         {
             400: _answer(f"{BAD_REQUEST}{BAD_HEADERS}."),
             409: _answer(
                 "SLOT_TAKEN: someone holds the slot; LIMIT_REACHED: the most upcoming bookings allowed are held; "
+                "ALREADY_BOOKED: the caller holds another court at an overlapping time; "
                 "REQUEST_IN_PROGRESS: the same Idempotency-Key is still being answered (Retry-After).",
                 retry_after=True,
             ),
@@ -268,7 +277,7 @@ def create_booking(request: Annotated[BookSlotRequest, Body(embed=False)]) -> Re
     key = idempotency_key(app.current_event.raw_event)
     booking = services().book(request.slot_id, caller(), request.duration_minutes, idempotency_key=key)
     return Response(
-        status_code=HTTPStatus.CREATED,
+        status_code=HTTPStatus.OK if booking.already_held else HTTPStatus.CREATED,
         content_type=content_types.APPLICATION_JSON,
         body=booking.model_dump(mode="json"),
     )
@@ -373,10 +382,10 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     idempotency.register_context(context)
     try:
         event = as_json_request(event)
-    except UnsupportedMediaType as exc:
-        body = {"error": {"code": "UNSUPPORTED_MEDIA_TYPE", "message": exc.message}}
+    except BodyRefused as exc:
+        body = {"error": {"code": exc.code, "message": exc.message}}
         return {
-            "statusCode": HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "statusCode": exc.status,
             "headers": {"Content-Type": content_types.APPLICATION_JSON},
             "body": json.dumps(body),
             "isBase64Encoded": False,

@@ -23,6 +23,7 @@ import pytest
 
 from benchmarks.load import Outcome, post_chat, report
 from local.dynamodb import all_items
+from tests import clock
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +34,7 @@ SLOT_MINUTES = 60
 
 
 def facility_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()  # FacilityTimezone defaults to UTC
+    return clock.today()
 
 
 def all_at_once(url: str, requests: list[tuple[str, str]]) -> tuple[list[Outcome], dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
@@ -10,11 +9,13 @@ from typing import Any
 import pytest
 
 from local import events
+from tests import clock
 from tests.conftest import table_items
 from tests.functions.conftest import Handler
 
-TODAY = dt.datetime.now(dt.UTC).date()
-TOMORROW = (TODAY + dt.timedelta(days=1)).isoformat()
+
+def tomorrow() -> str:
+    return clock.tomorrow().isoformat()
 
 
 def ok(check: Callable[[dict[str, Any]], bool] = lambda data: True) -> Callable[[Any], bool]:
@@ -36,7 +37,7 @@ def http(status: int, check: Callable[[dict[str, Any]], bool] = lambda body: Tru
 EXPECTED: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "intent_parser_book.json": (
         "IntentParserFunction",
-        ok(lambda d: (d["action"], d["date"], d["time"], d["parser"]) == ("book", TOMORROW, "15:00", "offline")),
+        ok(lambda d: (d["action"], d["date"], d["time"], d["parser"]) == ("book", tomorrow(), "15:00", "offline")),
     ),
     "intent_parser_check.json": (
         "IntentParserFunction",
@@ -54,7 +55,7 @@ EXPECTED: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "availability_bad_time.json": ("AvailabilityFunction", refused("INVALID_REQUEST", "intent.time")),
     "booking_slot.json": (
         "BookingFunction",
-        ok(lambda d: (d["court"], d["date"], d["time"], d["user_id"]) == ("Court A", TOMORROW, "15:00", "alice")),
+        ok(lambda d: (d["court"], d["date"], d["time"], d["user_id"]) == ("Court A", tomorrow(), "15:00", "alice")),
     ),
     "booking_two_hours.json": ("BookingFunction", ok(lambda d: d["duration_minutes"] == 120)),
     "booking_missing_user.json": ("BookingFunction", refused("INVALID_REQUEST", "user_id")),
@@ -64,7 +65,7 @@ EXPECTED: dict[str, tuple[str, Callable[[Any], bool]]] = {
     ),
     "orchestrator_chat_check.json": ("OrchestratorFunction", http(200, lambda b: b["status"] == "available")),
     "orchestrator_chat_malformed.json": ("OrchestratorFunction", http(400, lambda b: "JSON" in b["error"]["message"])),
-    "orchestrator_health.json": ("OrchestratorFunction", http(200, lambda b: b == {"status": "ok"})),
+    "orchestrator_health.json": ("OrchestratorFunction", http(200, lambda b: b == {"status": "ok", "dynamodb": "ok"})),
 }
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
 import pytest
 
 from local.http_api import build_event
+from tests import clock
 from tests.conftest import booked_slots, reset_caches
 from tests.functions.conftest import Handler, wire
-
-TOMORROW = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
 
 
 def chat(handler: Handler, body: Any, user: str | None = None, **extra_headers: str) -> tuple[int, dict[str, Any]]:
@@ -27,7 +25,7 @@ def chat(handler: Handler, body: Any, user: str | None = None, **extra_headers: 
 def test_health(orchestrator: Handler) -> None:
     answer = orchestrator(build_event("GET", "/health", {}, b"", "GET /health", {}))
     assert answer["statusCode"] == 200
-    assert json.loads(answer["body"]) == {"status": "ok"}
+    assert json.loads(answer["body"]) == {"status": "ok", "dynamodb": "ok"}
 
 
 def test_an_exact_time_is_booked(orchestrator: Handler, dynamodb: Any, table_name: str) -> None:
@@ -35,7 +33,7 @@ def test_an_exact_time_is_booked(orchestrator: Handler, dynamodb: Any, table_nam
     assert status == 200
     assert body["status"] == "booked"
     booking = body["booking"]
-    assert (booking["date"], booking["time"], booking["user_id"]) == (TOMORROW.isoformat(), "15:00", "alice")
+    assert (booking["date"], booking["time"], booking["user_id"]) == (clock.tomorrow().isoformat(), "15:00", "alice")
     assert booking["booking_id"] in body["response"]
     items = booked_slots(dynamodb, table_name)
     assert [(i["booking_id"]["S"], i["user_id"]["S"]) for i in items] == [(booking["booking_id"], "alice")]

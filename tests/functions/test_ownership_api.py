@@ -7,7 +7,6 @@ missing booking. Idempotency: ten retries with one key make one booking.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -15,10 +14,10 @@ from typing import Any
 import pytest
 
 from local.http_api import build_event
+from tests import clock
 from tests.conftest import booked_slots
 from tests.functions.conftest import Handler, wire
 
-TOMORROW = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
 MISSING = "00000000-0000-4000-8000-000000000000"
 
 
@@ -38,11 +37,11 @@ def call(
 
 
 def slot(hour: int, court: str = "Court A") -> str:
-    return f"{TOMORROW.isoformat()}T{hour:02d}:00|{court}"
+    return f"{clock.tomorrow().isoformat()}T{hour:02d}:00|{court}"
 
 
 def test_rest_availability_then_book_then_list_then_cancel(orchestrator: Handler) -> None:
-    status, free, _ = call(orchestrator, "GET", f"/availability?date={TOMORROW}&time=10:00")
+    status, free, _ = call(orchestrator, "GET", f"/availability?date={clock.tomorrow()}&time=10:00")
     assert status == 200
     assert [s["court"] for s in free["slots"]] == ["Court A", "Court B", "Court C"]
 
@@ -58,7 +57,7 @@ def test_rest_availability_then_book_then_list_then_cancel(orchestrator: Handler
 
     status, cancelled, _ = call(orchestrator, "DELETE", f"/bookings/{booking['booking_id']}", "alice")
     assert (status, cancelled["status"]) == (200, "cancelled")
-    _, free_again, _ = call(orchestrator, "GET", f"/availability?date={TOMORROW}&time=10:00&court=Court B")
+    _, free_again, _ = call(orchestrator, "GET", f"/availability?date={clock.tomorrow()}&time=10:00&court=Court B")
     assert [s["slot_id"] for s in free_again["slots"]] == [booking_id_slot(booking)]
 
 
@@ -206,10 +205,10 @@ def test_the_limit_holds_for_twenty_concurrent_chats_from_one_user(
     orchestrator: Handler, dynamodb: Any, table_name: str
 ) -> None:
     def attempt(n: int) -> tuple[int, dict[str, Any], dict[str, str]]:
-        hour = 8 + n % 12
-        return call(
-            orchestrator, "POST", "/chat", "alice", {"message": f"book tomorrow at {hour}:00 court {'ABC'[n % 3]}"}
-        )
+        # twenty different times (the same one twice would be the same booking, not a second)
+        day, hour = ("tomorrow", "the day after tomorrow")[n // 13], 8 + n % 13
+        message = f"book {day} at {hour}:00 court {'ABC'[n % 3]}"
+        return call(orchestrator, "POST", "/chat", "alice", {"message": message})
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         answers = list(pool.map(attempt, range(20)))

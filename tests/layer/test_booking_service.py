@@ -11,7 +11,7 @@ import pytest
 from courtbooking.booking_service import BookingService
 from courtbooking.errors import InvalidRequest, SlotInvalid, SlotTaken
 from courtbooking.models import AvailabilityQuery, TimeWindow
-from tests.conftest import booked_slots
+from tests.conftest import booked_slots, table_items
 
 SAT = dt.date(2026, 11, 28)  # the day after the clock's Friday
 
@@ -37,8 +37,25 @@ def test_booking_writes_one_item_and_removes_the_slot(service: BookingService, d
     assert [s.court for s in free.slots] == ["Court A", "Court C"]
 
 
-def test_court_names_in_slot_ids_are_matched_case_insensitively(service: BookingService) -> None:
-    assert service.book("2026-11-28T09:00|court a", "bob").court == "Court A"
+@pytest.mark.parametrize(
+    "slot_id",
+    [
+        "2026-11-28T09:00|court a",  # a court is named exactly as configured in a slot id
+        "2026-11-28T15:00+05:00|Court A",  # an offset is not a wall time of the facility
+        "2026-11-28T15:00:59|Court A",
+        "2026-11-28T15:00:00|Court A",
+        "2026-11-28T15|Court A",
+        "2026-11-28T5:00|Court A",
+        " 2026-11-28T15:00|Court A",
+        "2026-11-28T15:00|Court A ",
+        "2026-11-28 15:00|Court A",
+        "20261128T1500|Court A",
+    ],
+)
+def test_a_slot_id_is_exact_or_refused(slot_id: str, service: BookingService, dynamodb: Any, table_name: str) -> None:
+    with pytest.raises(SlotInvalid, match=r"is not of the form|no court called"):
+        service.book(slot_id, "bob")
+    assert table_items(dynamodb, table_name) == []
 
 
 def test_a_booked_slot_cannot_be_booked_again(service: BookingService, dynamodb: Any, table_name: str) -> None:

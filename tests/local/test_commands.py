@@ -21,6 +21,7 @@ import pytest
 from local import dynamodb
 from local.stack import LOCAL_TABLE_NAME, LocalStack
 from local.template import ROOT
+from tests import clock
 from tests.conftest import table_items
 from tests.local.conftest import chat, free_port, request, wait_for_health
 
@@ -212,7 +213,7 @@ def test_invoke_exit_codes_refusal_function_error_unknown_function(tmp_path: Pat
     env_vars.write_text(json.dumps({"BookingFunction": {"TABLE_NAME": "no-such-table"}}))
     failure = subprocess.run(
         command("local.invoke", "BookingFunction", "-", "--env-vars", str(env_vars), "--dynamodb-port", "1"),
-        input=json.dumps({"slot_id": "2026-11-28T10:00|Court A", "user_id": "x"}),
+        input=json.dumps({"slot_id": clock.slot_id("Court A", 10), "user_id": "x"}),
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -18,7 +18,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from local import dynamodb
 from local.jwt_auth import LOCAL_AUDIENCE, LOCAL_ISSUER, LocalJwtAuthorizer, claim_text, key_id, mint, signing_key
 from local.stack import LocalStack, local_tables
 from local.template import ROOT
+from tests import clock
 from tests.conftest import table_items
 from tests.local.conftest import LogCapture, free_port, request, wait_for_health
 from tests.local.test_commands import Output
@@ -81,7 +81,7 @@ def bearer(token: str, **headers: str) -> dict[str, str]:
 
 
 def tomorrow_slot(hour: int, court: str = "Court A") -> str:
-    return f"{(datetime.now(UTC) + timedelta(days=1)).date().isoformat()}T{hour:02d}:00|{court}"
+    return clock.slot_id(court, hour)
 
 
 def stored_items(stack: LocalStack) -> dict[str, list[dict[str, Any]]]:
@@ -106,7 +106,7 @@ def good_claims(user: str = "alice") -> dict[str, Any]:
 
 # --- a good token ---------------------------------------------------------------------------
 def test_health_and_swagger_need_no_token(stack: LocalStack) -> None:
-    assert request("GET", f"{stack.api_url}/health") == (200, {"status": "ok"})
+    assert request("GET", f"{stack.api_url}/health") == (200, {"status": "ok", "dynamodb": "ok"})
     assert request("GET", f"{stack.api_url}/swagger?format=json")[0] == 200
 
 

@@ -65,7 +65,7 @@ def chat_in_background(url: str, message: str, user: str) -> tuple[threading.Thr
 
 # --- over HTTP, as with curl ------------------------------------------------------------
 def test_health(stack: LocalStack) -> None:
-    assert request("GET", f"{stack.api_url}/health") == (200, {"status": "ok"})
+    assert request("GET", f"{stack.api_url}/health") == (200, {"status": "ok", "dynamodb": "ok"})
 
 
 def test_book_over_http_and_the_booking_is_in_dynamodb(stack: LocalStack, empty_table: str) -> None:

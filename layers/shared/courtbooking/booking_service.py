@@ -26,8 +26,17 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .clock import utc_now
 from .config import Facility
-from .errors import InvalidRequest, LimitReached, NotFound, ServiceUnavailable, SlotTaken, TooLate
+from .errors import (
+    AlreadyBooked,
+    InvalidRequest,
+    LimitReached,
+    NotFound,
+    ServiceUnavailable,
+    SlotTaken,
+    TooLate,
+)
 from .models import Availability, AvailabilityQuery, Booking, BookingList, Slot
 from .schedule import Schedule, hhmm, minutes_of
 
@@ -40,10 +49,6 @@ _THROTTLING = {
     "InternalServerError",
     "ServiceUnavailable",
 }
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def day_key(date: dt.date) -> str:
@@ -130,7 +135,7 @@ class BookingService:
     def _free_slots(self, date: dt.date, duration: int, now: dt.datetime) -> list[Slot]:
         taken = self.taken(date)
         slots = []
-        for start in self.schedule.starts(duration):
+        for start in self.schedule.starts(duration, date):
             if self.schedule.start_instant(date, start) <= now:
                 continue
             units = self.schedule.units(start, duration)
@@ -149,12 +154,15 @@ class BookingService:
 
     # --- writing -------------------------------------------------------------
     def book(self, slot_id: str, user_id: str, duration_minutes: int | None = None) -> Booking:
-        """Book a slot for a user, or raise SlotTaken / SlotInvalid / LimitReached. Writes nothing on refusal.
+        """Book a slot for a user, or raise SlotTaken / SlotInvalid / LimitReached / AlreadyBooked.
+        Writes nothing on refusal.
 
         One transaction writes the slot items (each conditional on the slot being free),
         the booking item, and the user's list of upcoming bookings (conditional on the
         version read), so neither a double booking nor more than MAX_ACTIVE_BOOKINGS
-        can slip through however many requests race.
+        can slip through however many requests race. A person holds one court at a time:
+        asking again for a slot they hold answers that booking (`already_held`), also when
+        the same request arrives twice at once; an overlapping other slot is refused.
         """
         court, date, time = self.schedule.parse_slot_id(slot_id)
         duration = self.schedule.check_duration(duration_minutes)
@@ -174,6 +182,11 @@ class BookingService:
         puts = self._booking_puts(booking, starts_at, now)
         for _attempt in range(MAX_WRITE_ATTEMPTS):
             active, version = self._active(user_id, now)
+            held = self._overlapping(active, user_id, booking)
+            if held is not None:
+                if (held.court, held.date, held.time, held.duration_minutes) == (court, date, time, duration):
+                    return held.model_copy(update={"already_held": True, "message": f"You already have {held.message}"})
+                raise AlreadyBooked(held.message.rstrip("."))
             if len(active) >= self.facility.max_active_bookings:
                 raise LimitReached(self.facility.max_active_bookings)
             user_update = self._user_update(
@@ -190,7 +203,9 @@ class BookingService:
             if "ConditionalCheckFailed" in reasons[:-1]:
                 if self._holds(booking):
                     return booking  # our own write, whose answer was lost and retried: the booking is ours
-                raise SlotTaken(f"{court} at {time} on {date:%A %d %B} is already booked.")
+                if reasons[-1] != "ConditionalCheckFailed":
+                    raise SlotTaken(f"{court} at {time} on {date:%A %d %B} is already booked.")
+                # The person's own list changed too: perhaps the same request, a moment faster. Read it again.
             _backoff()  # the user's list changed under us (another booking of theirs): read it again
         raise ServiceUnavailable("too many simultaneous requests for this user; try again")
 
@@ -312,6 +327,17 @@ class BookingService:
         }
         return active, int(item["version"]["N"])
 
+    def _overlapping(self, active: dict[str, dict[str, Any]], user_id: str, wanted: Booking) -> Booking | None:
+        """The person's upcoming booking whose time overlaps the wanted one's (same day, wall times), if any."""
+        start = minutes_of(wanted.time)
+        end = start + wanted.duration_minutes
+        for booking_id, summary in active.items():
+            held = _booking_from(booking_id, user_id, summary)
+            held_start = minutes_of(held.time)
+            if held.date == wanted.date and held_start < end and start < held_start + held.duration_minutes:
+                return held
+        return None
+
     def _user_update(self, user_id: str, active: dict[str, dict[str, Any]], version: int | None) -> dict[str, Any]:
         values: dict[str, Any] = {
             ":b": {"M": {k: {"M": v} for k, v in active.items()}},
@@ -431,4 +457,4 @@ def summarise(slots: Iterable[Slot]) -> str:
     return ", ".join(f"{t} ({', '.join(courts)})" for t, courts in sorted(by_time.items()))
 
 
-__all__ = ["BookingService", "describe", "hhmm", "nearest", "summarise", "utc_now"]
+__all__ = ["BookingService", "describe", "hhmm", "nearest", "summarise"]

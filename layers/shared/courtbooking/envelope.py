@@ -64,6 +64,8 @@ def service_handler(
                 request = request_model.model_validate(event)
             except ValidationError as exc:
                 return failure(ErrorCode.INVALID_REQUEST, describe_validation(exc.errors(include_url=False)))
+            except RecursionError:
+                return failure(ErrorCode.INVALID_REQUEST, "invalid request: the event is nested too deeply to read")
             correlation_id = getattr(request, "correlation_id", None)
             if correlation_id and on_correlation_id:
                 on_correlation_id(correlation_id)

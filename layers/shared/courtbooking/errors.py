@@ -52,6 +52,16 @@ class LimitReached(ServiceError):
         )
 
 
+class AlreadyBooked(ServiceError):
+    """The person holds another court at an overlapping time: one court at a time per person."""
+
+    def __init__(self, held: str) -> None:
+        super().__init__(
+            ErrorCode.ALREADY_BOOKED,
+            f"You already have {held}, at the same time; one person can hold one court at a time.",
+        )
+
+
 class TooLate(ServiceError):
     def __init__(self, message: str) -> None:
         super().__init__(ErrorCode.TOO_LATE, message)

@@ -27,20 +27,25 @@ def _check_hhmm(value: str) -> str:
 
 HHMM = Annotated[str, AfterValidator(_check_hhmm)]
 # Who may be named as a user (X-User-Id, a token's sub, user_id in an event), and an Idempotency-Key.
-USER_ID_PATTERN = r"^[A-Za-z0-9_.@:+\-|]{1,128}$"
-IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,128}$"
+# Ids are exact: matched whole (re.fullmatch), never stripped or folded, so "alice\n" is refused,
+# not read as "alice"; the id checked at the edge is the id every service stores and compares.
+USER_ID_PATTERN = r"[A-Za-z0-9_.@:+\-|]{1,128}"
+IDEMPOTENCY_KEY_PATTERN = r"[\x21-\x7e]{1,128}"
 UserId = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=128, pattern=USER_ID_PATTERN),
+    StringConstraints(strip_whitespace=False, min_length=1, max_length=128, pattern=f"^{USER_ID_PATTERN}$"),
 ]
 Action = Literal["book", "check", "cancel", "list"]
 ParserName = Literal["openai", "offline"]
 
 
 class Contract(BaseModel):
-    """Base of every request: unknown fields are refused so a typo is named, not ignored."""
+    """Base of every request: unknown fields are refused so a typo is named, not ignored.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    Strings are taken as given (ids above all); only free text (a message) strips its own whitespace.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     correlation_id: str | None = Field(
         default=None, max_length=128, description="The API request id, carried to every service's logs."
@@ -54,6 +59,7 @@ class ErrorCode(StrEnum):
     SLOT_INVALID = "SLOT_INVALID"
     NOT_FOUND = "NOT_FOUND"
     LIMIT_REACHED = "LIMIT_REACHED"
+    ALREADY_BOOKED = "ALREADY_BOOKED"
     TOO_LATE = "TOO_LATE"
     IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
     REQUEST_IN_PROGRESS = "REQUEST_IN_PROGRESS"
@@ -92,7 +98,7 @@ class Intent(BaseModel):
 
 
 class IntentRequest(Contract):
-    message: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
     now: dt.datetime | None = Field(default=None, description="Reference instant (ISO-8601); defaults to now.")
 
     @model_validator(mode="after")
@@ -151,7 +157,7 @@ class Availability(BaseModel):
 # --- booking ------------------------------------------------------------------
 
 
-IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=IDEMPOTENCY_KEY_PATTERN)]
+IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=f"^{IDEMPOTENCY_KEY_PATTERN}$")]
 BookingId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9\-]+$")]
 
 
@@ -208,6 +214,9 @@ class Booking(BaseModel):
     duration_minutes: int
     user_id: str
     status: Literal["confirmed", "cancelled"] = "confirmed"
+    already_held: bool = Field(
+        default=False, description="True when the person already held this very slot: nothing new was booked."
+    )
     message: str = ""
 
 
@@ -252,7 +261,7 @@ class BookSlotRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    slot_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    slot_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
 
 

@@ -1,19 +1,28 @@
 """The facility's timetable: which (court, date, start) slots exist and may be booked.
 
 Slots are not stored; they are computed from the facility settings. A slot id
-is readable and self-describing: `2026-11-28T15:00|Court A`.
+is readable and self-describing, and exact: `2026-11-28T15:00|Court A`, the
+date, the local wall time as HH:MM, and a court spelled as configured.
+
+Wall times are the facility's. On the day clocks go forward, a wall time that
+does not exist (01:30 in London) is not offered, nor a booking that would
+cover one; on the day they go back, a wall time that happens twice is offered
+once, for its first occurrence (fold=0), with that instant.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from .config import Facility
 from .errors import SlotInvalid
 
 MAX_BOOKING_MINUTES = 180
 _SEPARATOR = "|"
+_SLOT_ID = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})\|(.+)")
+SLOT_ID_FORM = "YYYY-MM-DDTHH:MM|<court>"
 
 
 def hhmm(minutes: int) -> str:
@@ -35,20 +44,25 @@ class Schedule:
         return f"{date.isoformat()}T{time}{_SEPARATOR}{court}"
 
     def parse_slot_id(self, slot_id: str) -> tuple[str, dt.date, str]:
-        """(court, date, time) of a slot id, or SlotInvalid naming what is wrong."""
-        stamp, sep, court_name = slot_id.partition(_SEPARATOR)
-        date_text, t_sep, time_text = stamp.partition("T")
-        if not sep or not t_sep:
-            raise SlotInvalid(f"slot_id {slot_id!r} is not of the form YYYY-MM-DDTHH:MM|<court>")
+        """(court, date, time) of a slot id, or SlotInvalid naming what is wrong.
+
+        Exact: no offset, no seconds, no other spelling of a court ("court a" is not "Court A").
+        """
+        found = _SLOT_ID.fullmatch(slot_id)
+        if found is None:
+            raise SlotInvalid(f"slot_id {slot_id!r} is not of the form {SLOT_ID_FORM}, e.g. 2026-12-02T15:00|Court A")
+        date_text, time_text, court_name = found.groups()
         try:
             date = dt.date.fromisoformat(date_text)
-            start = dt.time.fromisoformat(time_text)
+            dt.time.fromisoformat(time_text)
         except ValueError:
             raise SlotInvalid(f"slot_id {slot_id!r} does not hold a real date and time") from None
-        court = self.facility.court_named(court_name)
-        if court is None:
-            raise SlotInvalid(f"there is no court called {court_name!r}; courts: {', '.join(self.facility.courts)}")
-        return court, date, f"{start.hour:02d}:{start.minute:02d}"
+        if court_name not in self.facility.courts:
+            raise SlotInvalid(
+                f"there is no court called {court_name!r} (a slot id names a court exactly as configured); "
+                f"courts: {', '.join(self.facility.courts)}"
+            )
+        return court_name, date, time_text
 
     # --- durations -------------------------------------------------------------
     def whole_slots(self, duration_minutes: int | None) -> int:
@@ -77,16 +91,34 @@ class Schedule:
     def local_now(self, now: dt.datetime) -> dt.datetime:
         return now.astimezone(self.facility.timezone)
 
-    def start_instant(self, date: dt.date, time: str) -> dt.datetime:
+    def wall_time(self, date: dt.date, time: str) -> dt.datetime | None:
+        """The instant of a local wall time (its first occurrence if it happens twice), or None if it
+        does not exist that day (skipped when the clocks go forward)."""
         minutes = minutes_of(time)
-        naive = dt.datetime.combine(date, dt.time(minutes // 60, minutes % 60))
-        return naive.replace(tzinfo=self.facility.timezone)
+        local = dt.datetime.combine(date, dt.time(minutes // 60, minutes % 60), tzinfo=self.facility.timezone)
+        round_trip = local.astimezone(dt.UTC).astimezone(self.facility.timezone)
+        if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
+            return None
+        return local
 
-    def starts(self, duration_minutes: int) -> list[str]:
-        """Every start on the grid at which a booking of this length fits in opening hours."""
+    def start_instant(self, date: dt.date, time: str) -> dt.datetime:
+        """The instant a slot starts; SlotInvalid for a wall time that does not exist that day."""
+        instant = self.wall_time(date, time)
+        if instant is None:
+            raise SlotInvalid(
+                f"{time} does not exist on {date:%A %d %B %Y} in {self.facility.timezone}: the clocks go forward"
+            )
+        return instant
+
+    def starts(self, duration_minutes: int, date: dt.date | None = None) -> list[str]:
+        """Every start on the grid at which a booking of this length fits in opening hours
+        (on `date`, only those whose every slot is a wall time that exists that day)."""
         f = self.facility
         last = f.closing_minutes - duration_minutes
-        return [hhmm(m) for m in range(f.opening_minutes, last + 1, f.slot_minutes)]
+        grid = [hhmm(m) for m in range(f.opening_minutes, last + 1, f.slot_minutes)]
+        if date is None:
+            return grid
+        return [t for t in grid if all(self.wall_time(date, u) for u in self.units(t, duration_minutes))]
 
     def units(self, time: str, duration_minutes: int) -> list[str]:
         """The slot starts a booking covers, e.g. 15:00 for 120 min -> [15:00, 16:00]."""
@@ -113,7 +145,7 @@ class Schedule:
         problem = self.date_problem(date, now)
         if problem:
             raise SlotInvalid(problem)
-        if time not in self.starts(duration_minutes):
+        if time not in self.starts(duration_minutes, date):
             f = self.facility
             raise SlotInvalid(
                 f"{time} for {duration_minutes} minutes is not a bookable start: courts open "

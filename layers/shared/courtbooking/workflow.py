@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .booking_service import summarise, utc_now
+from .booking_service import summarise
+from .clock import utc_now
 from .config import Facility
 from .errors import ServiceError, ServiceUnavailable
 from .idempotency import fingerprint
@@ -140,16 +141,22 @@ class ChatWorkflow:
 
         held = self._already_held(intent, date, user_id)
         if held is not None:  # asked twice, or a retry whose first answer was lost: one booking, not two
-            return ChatResponse(
-                status="booked",
-                intent=intent,
-                booking=held,
-                response=f"You already have {held.message} Booking id {held.booking_id}; nothing new was booked.",
-            )
+            return _held(intent, held)
         request_fingerprint = fingerprint(message) if idempotency_key else None
         candidates = [s for s in availability.slots if _matches(s, intent, date)]
         for slot in candidates[:MAX_BOOKING_ATTEMPTS]:
-            booking = self._try_booking(slot, user_id, idempotency_key, request_fingerprint)
+            try:
+                booking = self._try_booking(slot, user_id, idempotency_key, request_fingerprint)
+            except Refused as refusal:
+                if refusal.code != ErrorCode.ALREADY_BOOKED:
+                    raise
+                # The same request a moment faster (or another booking of theirs at this time): say which.
+                held = self._already_held(intent, date, user_id)
+                if held is not None:
+                    return _held(intent, held)
+                return ChatResponse(status="unavailable", intent=intent, response=refusal.message)
+            if booking is not None and booking.already_held:
+                return _held(intent, booking)
             if booking is not None:
                 return ChatResponse(
                     status="booked",
@@ -255,6 +262,17 @@ class ChatWorkflow:
             )
         cancelled = self._services.cancel(user_id, matches[0].booking_id)
         return ChatResponse(status="cancelled", intent=intent, booking=cancelled, response=cancelled.message)
+
+
+def _held(intent: Intent, held: Booking) -> ChatResponse:
+    """The answer when the person already holds what they asked for: that booking, nothing new."""
+    return ChatResponse(
+        status="booked",
+        intent=intent,
+        booking=held.model_copy(update={"already_held": True}),
+        response=f"You already have {held.message.removeprefix('You already have ')} Booking id "
+        f"{held.booking_id}; nothing new was booked.",
+    )
 
 
 def _matches(slot: Slot, intent: Intent, date: dt.date) -> bool:

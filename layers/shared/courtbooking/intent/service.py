@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
+from ..clock import utc_now
 from ..config import Facility, OpenAISettings
 from ..models import Intent
 from .offline import OfflineParser
@@ -47,7 +48,7 @@ class IntentService:
         if not isinstance(message, str):
             message = "" if message is None else str(message)
         if now is None:
-            now = dt.datetime.now(dt.UTC)
+            now = utc_now()
         if self.settings.configured:
             from .llm import OpenAIUnavailable  # imported here: keeps openai out of the offline path
 
