@@ -24,7 +24,7 @@ REQS := requirements-dev.txt layers/shared/requirements.txt $(wildcard functions
 FUNCTION ?= AvailabilityFunction
 EVENT ?= events/availability_intent.json
 
-.PHONY: help run test lint format invoke chat events build validate bench-parser load token fuzz-api clean
+.PHONY: help run test test-clock lint format invoke chat events build validate bench-parser load token fuzz-api clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -48,10 +48,14 @@ invoke: $(STAMP) ## run one function once, like sam local invoke (FUNCTION=Booki
 chat: $(STAMP) ## chat with the running local API in the terminal (USER_ID=alice; TOKEN=... in sign-in mode)
 	$(PY) -m local.chat $(if $(USER_ID),--user $(USER_ID)) $(if $(TOKEN),--token $(TOKEN)) $(ARGS)
 
-test: $(STAMP) $(SAM) ## run every test (unit, functional, local stack, sam build)
+test: $(STAMP) $(SAM) ## run every test (unit, functional, local stack, sam build), then again on odd days
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	PATH="$(PY313_DIR):$$PATH" SAM_CLI_TELEMETRY=0 SAM_BIN=$(abspath $(SAM)) $(PY) -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-clock
+
+test-clock: $(STAMP) ## the date-sensitive tests with the clock moved: 45 days on, New Year, DST days (SCENARIO=name)
+	$(PY) -m tests.clock_scenarios $(if $(SCENARIO),--scenario $(SCENARIO))
 
 lint: $(STAMP) ## ruff and cfn-lint
 	$(PY) -m ruff check .

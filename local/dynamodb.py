@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import fcntl
 import io
 import json
 import os
@@ -95,6 +96,7 @@ class MotoServer:
         self._process: subprocess.Popen[bytes] | None = None
         self._lifeline: int | None = None
         self._stopping = threading.Event()
+        self._starting = threading.Lock()  # a restart and stop() never interleave
         self._restarts: list[float] = []
         self.failed = False
         self.generation = 0
@@ -143,7 +145,7 @@ class MotoServer:
         deadline = time.monotonic() + seconds
         while not answers(self.endpoint):
             if self._process is not None and self._process.poll() is not None:
-                raise RuntimeError(f"the DynamoDB (moto) server exited with status {self._process.returncode}")
+                raise _Exited(f"the DynamoDB (moto) server exited with status {self._process.returncode}")
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the DynamoDB (moto) server did not answer within {seconds:.0f} s")
             time.sleep(0.1)
@@ -154,9 +156,10 @@ class MotoServer:
             process = self._process
             assert process is not None
             returncode = process.wait()
-            if self._stopping.is_set():
-                return
-            self._close_lifeline()
+            with self._starting:
+                if self._stopping.is_set():
+                    return
+                self._close_lifeline()
             now = time.monotonic()
             self._restarts = [t for t in self._restarts if now - t < 60] + [now]
             if len(self._restarts) > self.MAX_RESTARTS:
@@ -165,8 +168,13 @@ class MotoServer:
                 return
             self._log(f"DynamoDB (moto) exited (status {returncode}); starting it again with its data")
             try:
-                self._spawn()
+                with self._starting:
+                    if self._stopping.is_set():
+                        return
+                    self._spawn()
                 self._wait_ready()
+            except _Exited:
+                continue  # it died again before it was seen answering: one more death, counted like any other
             except (OSError, RuntimeError, TimeoutError) as exc:
                 self._log(f"DynamoDB (moto) could not be started again ({exc}); data calls answer 503")
                 self._give_up()
@@ -174,10 +182,11 @@ class MotoServer:
             self._log("DynamoDB (moto) is back, with every acknowledged write")
 
     def _give_up(self) -> None:
-        self.failed = True
-        if self._sock is not None:
-            self._sock.close()
-            self._sock = None
+        with self._starting:
+            self.failed = True
+            if self._sock is not None:
+                self._sock.close()
+                self._sock = None
 
     def _close_lifeline(self) -> None:
         if self._lifeline is not None:
@@ -191,17 +200,23 @@ class MotoServer:
 
     def stop(self) -> None:
         """Let the server write its data and exit (it does when the lifeline closes), else kill it."""
-        self._stopping.set()
-        self._close_lifeline()
+        with self._starting:  # not while a restart is spawning: that server would outlive the stack
+            self._stopping.set()
+            self._close_lifeline()
         if self._process is not None:
             try:
                 self._process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
-        if self._sock is not None:
-            self._sock.close()
-            self._sock = None
+        with self._starting:
+            if self._sock is not None:
+                self._sock.close()
+                self._sock = None
+
+
+class _Exited(RuntimeError):
+    """The server process exited before it answered."""
 
 
 def _ttl(logical_id: str) -> str | None:
@@ -234,6 +249,22 @@ class Store:
         self.journal_path = path.with_name(f"{path.name}.journal")
         self.sequence = 0
         self._journal: Any = None
+        self._lock: Any = None
+
+    def lock(self, seconds: float = 30) -> None:
+        """Hold the store for this process: a moto that was just killed may still be writing its snapshot,
+        and two stacks must not share one file. Released when the process exits."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = self.path.with_name(f".{self.path.name}.lock").open("a")
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{self.path} is in use by another local stack") from None
+                time.sleep(0.05)
 
     def snapshot(self) -> tuple[dict[str, list[dict[str, Any]]], int]:
         if not self.path.exists():
@@ -386,6 +417,7 @@ def serve(fd: int, lifeline: int, store_path: Path | None = None, tables_path: P
     store = Store(store_path) if store_path is not None else None
     app = MotoApp(store)
     if store is not None:
+        store.lock()
         definitions = json.loads(tables_path.read_text(encoding="utf-8")) if tables_path else {}
         recover(app, store, definitions)
 

@@ -149,7 +149,7 @@ class LocalStack:
     jwt_key: Path = DEFAULT_KEY_PATH
     prewarm: bool = True
     max_concurrency: int = DEFAULT_CONCURRENCY
-    shell: Mapping[str, str] | None = field(default=None, repr=False)
+    shell_environment: Mapping[str, str] | None = field(default=None, repr=False)
     warnings: list[str] = field(default_factory=list, init=False)
     runtime: Runtime | None = field(default=None, init=False)
     _moto: MotoServer | None = field(default=None, init=False, repr=False)
@@ -161,8 +161,10 @@ class LocalStack:
     _stopped: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        """The README's settings from the shell (`shell`, default os.environ) under the explicit `parameters`."""
-        from_shell = settings.from_shell(os.environ if self.shell is None else self.shell, self.parameters)
+        """The README's settings from the shell (default os.environ) under the explicit `parameters`."""
+        from_shell = settings.from_shell(
+            os.environ if self.shell_environment is None else self.shell_environment, self.parameters
+        )
         self.parameters = {**from_shell.parameters, **self.parameters}
         self.warnings = from_shell.warnings
 

@@ -31,6 +31,8 @@ CASES: dict[str, list[tuple[Any, str]]] = {
         ({"slot_id": "2026-11-28T15:00|Court A", "user_id": ""}, "user_id"),
         ({"slot_id": "2026-11-28T15:00|Court A", "user_id": "a b"}, "user_id"),
         ({"slot_id": "2026-11-28T15:00|Court A", "user_id": "alice", "duration_minutes": -60}, "duration_minutes"),
+        ({"slot_id": "2026-11-28T15:00|Court A", "user_id": "alice", "duration_minutes": True}, "duration_minutes"),
+        ({"slot_id": "2026-11-28T15:00|Court A", "user_id": "alice", "duration_minutes": "60"}, "duration_minutes"),
         ({"slot_id": "", "user_id": "alice"}, "slot_id"),
         ({"slot_id": "2026-11-28T15:00|Court A", "user_id": "alice", "userid": "bob"}, "userid: Extra inputs"),
     ],

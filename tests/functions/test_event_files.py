@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,12 @@ from tests.functions.conftest import Handler
 
 def tomorrow() -> str:
     return clock.tomorrow().isoformat()
+
+
+def tomorrow_of(name: str) -> str:
+    """The day after the event's own `now`, in the facility's zone (the file says what 'now' is)."""
+    now = dt.datetime.fromisoformat(events.load(name)["now"].replace("Z", "+00:00"))
+    return (now.astimezone(clock.zone()).date() + dt.timedelta(days=1)).isoformat()
 
 
 def ok(check: Callable[[dict[str, Any]], bool] = lambda data: True) -> Callable[[Any], bool]:
@@ -37,7 +44,12 @@ def http(status: int, check: Callable[[dict[str, Any]], bool] = lambda body: Tru
 EXPECTED: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "intent_parser_book.json": (
         "IntentParserFunction",
-        ok(lambda d: (d["action"], d["date"], d["time"], d["parser"]) == ("book", tomorrow(), "15:00", "offline")),
+        ok(
+            lambda d: (
+                (d["action"], d["date"], d["time"], d["parser"])
+                == ("book", tomorrow_of("intent_parser_book.json"), "15:00", "offline")
+            )
+        ),
     ),
     "intent_parser_check.json": (
         "IntentParserFunction",

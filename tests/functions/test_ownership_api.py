@@ -320,3 +320,56 @@ def test_chat_never_reaches_someone_elses_booking_even_when_mine_match_too(
     status, body, _ = call(orchestrator, "POST", "/chat", "alice", {"message": "cancel my booking tomorrow at 3pm"})
     assert (status, body["status"], body["booking"]["booking_id"]) == (200, "cancelled", mine["booking_id"])
     assert [i["booking_id"]["S"] for i in booked_slots(dynamodb, table_name)] == [bobs["booking_id"]]
+
+
+@pytest.mark.parametrize("round_", range(6))
+def test_the_same_request_twice_at_once_answers_the_same_booking(
+    round_: int, orchestrator: Handler, dynamodb: Any, table_name: str
+) -> None:
+    """Both answers say the person holds it; never 'nothing is free' for their own slot, never a second court."""
+    import threading
+
+    start = threading.Barrier(2)
+    user = f"twice-{round_}"
+
+    def chat_now(_: int) -> tuple[int, dict[str, Any], dict[str, str]]:
+        start.wait(timeout=10)
+        return call(orchestrator, "POST", "/chat", user, {"message": f"book tomorrow at {9 + round_}:00"})
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(chat_now, range(2)))
+    assert [(status, body["status"]) for status, body, _ in answers] == [(200, "booked")] * 2, answers
+    assert answers[0][1]["booking"]["booking_id"] == answers[1][1]["booking"]["booking_id"]
+    assert len(booked_slots(dynamodb, table_name)) == 1
+
+
+def test_the_same_slot_twice_at_once_over_rest_is_one_booking(
+    orchestrator: Handler, dynamodb: Any, table_name: str
+) -> None:
+    import threading
+
+    start = threading.Barrier(2)
+
+    def book_now(_: int) -> tuple[int, dict[str, Any], dict[str, str]]:
+        start.wait(timeout=10)
+        return call(orchestrator, "POST", "/bookings", "alice", {"slot_id": slot(11)})
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(book_now, range(2)))
+    assert sorted(status for status, _, _ in answers) == [200, 201]
+    assert answers[0][1]["booking_id"] == answers[1][1]["booking_id"]
+    assert sorted(body["already_held"] for _, body, _ in answers) == [False, True]
+    assert len(booked_slots(dynamodb, table_name)) == 1
+
+
+def test_another_court_at_a_time_the_person_holds_is_refused(
+    orchestrator: Handler, dynamodb: Any, table_name: str
+) -> None:
+    _, held, _ = call(orchestrator, "POST", "/bookings", "alice", {"slot_id": slot(11)})
+    status, body, _ = call(orchestrator, "POST", "/bookings", "alice", {"slot_id": slot(11, "Court B")})
+    assert (status, body["error"]["code"]) == (409, "ALREADY_BOOKED")
+    assert "Court A" in body["error"]["message"]
+    assert "one court at a time" in body["error"]["message"]
+    status, body, _ = call(orchestrator, "POST", "/chat", "alice", {"message": "book court C tomorrow at 11am"})
+    assert body["status"] != "booked" or body["booking"]["booking_id"] == held["booking_id"]
+    assert [i["booking_id"]["S"] for i in booked_slots(dynamodb, table_name)] == [held["booking_id"]]

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +30,7 @@ from botocore.config import Config
 
 from local import dynamodb, template
 from local.stack import LOCAL_TABLE_NAME, LocalStack, local_tables
+from local.template import ROOT
 from tests.conftest import table_items
 
 BOOKING_TIMEOUT_SECONDS = 3
@@ -204,7 +210,8 @@ def request(
     connection = http.client.HTTPConnection(target.hostname, target.port, timeout=timeout)
     payload = json.dumps(body).encode() if body is not None and not isinstance(body, bytes) else body
     try:
-        connection.request(method, target.path or "/", body=payload, headers=headers or {})
+        path = (target.path or "/") + (f"?{target.query}" if target.query else "")
+        connection.request(method, path, body=payload, headers=headers or {})
         response = connection.getresponse()
         raw = response.read()
     finally:
@@ -231,3 +238,68 @@ def wait_for_health(url: str, seconds: float = 60) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"{url}/health did not answer 200 within {seconds} s")
         time.sleep(0.2)
+
+
+class Output:
+    """Collects a subprocess's output lines in a thread (so its pipe never fills)."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        assert process.stdout is not None
+        self._stream = process.stdout
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        for line in self._stream:
+            self.lines.append(line.rstrip("\n"))
+
+    def text(self) -> str:
+        self._thread.join(10)
+        return "\n".join(self.lines)
+
+
+class RunCommand:
+    """`python -m local.run ARGS` (what `make run` starts) as a subprocess in a session of its own.
+
+    On free ports unless `ports` gives them ({"port", "invoke-port", "dynamodb-port"}).
+    `wait()` waits for /health; `interrupt()` is Ctrl-C; `kill()` is kill -9 of its process group.
+    """
+
+    def __init__(
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        cwd: Path = ROOT,
+        ports: dict[str, int] | None = None,
+    ) -> None:
+        self.ports = ports or {"port": free_port(), "invoke-port": free_port(), "dynamodb-port": free_port()}
+        flags = [item for name, port in self.ports.items() for item in (f"--{name}", str(port))]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "local.run", *args, *flags],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        self.output = Output(self.process)
+        self.api = f"http://127.0.0.1:{self.ports['port']}"
+        self.invoke_url = f"http://127.0.0.1:{self.ports['invoke-port']}"
+        self.dynamodb = f"http://127.0.0.1:{self.ports['dynamodb-port']}"
+
+    def wait(self, seconds: float = 60) -> RunCommand:
+        wait_for_health(self.api, seconds)
+        return self
+
+    def interrupt(self, timeout: float = 30) -> int:
+        """Ctrl-C, and its exit status."""
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=timeout)
+
+    def kill(self) -> None:
+        """kill -9 of the run command's process group (what a user's `kill -9 -PGID` does)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)

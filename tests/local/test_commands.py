@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ from local.stack import LOCAL_TABLE_NAME, LocalStack
 from local.template import ROOT
 from tests import clock
 from tests.conftest import table_items
-from tests.local.conftest import chat, free_port, request, wait_for_health
+from tests.local.conftest import RunCommand, chat, free_port, request, wait_for_health
 
 pytestmark = pytest.mark.slow
 
@@ -56,45 +55,17 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-class Output:
-    """Collects a subprocess's output lines in a thread (so its pipe never fills)."""
-
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.lines: list[str] = []
-        assert process.stdout is not None
-        self._stream = process.stdout
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        for line in self._stream:
-            self.lines.append(line.rstrip("\n"))
-
-    def text(self) -> str:
-        self._thread.join(10)
-        return "\n".join(self.lines)
-
-
 @pytest.fixture
-def run_command() -> Iterator[tuple[subprocess.Popen[str], Output, dict[str, int]]]:
-    ports = {"port": free_port(), "invoke-port": free_port(), "dynamodb-port": free_port()}
-    flags = [item for name, port in ports.items() for item in (f"--{name}", str(port))]
-    process = subprocess.Popen(
-        command("local.run", *flags), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    output = Output(process)
+def run_command() -> Iterator[RunCommand]:
+    run = RunCommand()
     try:
-        yield process, output, ports
+        yield run
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        run.kill()
 
 
-def test_the_run_command_serves_books_logs_and_stops_cleanly_on_ctrl_c(
-    run_command: tuple[subprocess.Popen[str], Output, dict[str, int]],
-) -> None:
-    process, output, ports = run_command
+def test_the_run_command_serves_books_logs_and_stops_cleanly_on_ctrl_c(run_command: RunCommand) -> None:
+    process, output, ports = run_command.process, run_command.output, run_command.ports
     api = f"http://127.0.0.1:{ports['port']}"
     wait_for_health(api)
     status, body = chat(api, "Book a tennis court for tomorrow at 3pm", user="newcomer")
@@ -112,10 +83,8 @@ def test_the_run_command_serves_books_logs_and_stops_cleanly_on_ctrl_c(
     assert "Traceback" not in text
 
 
-def test_workers_and_dynamodb_do_not_outlive_a_killed_run_command(
-    run_command: tuple[subprocess.Popen[str], Output, dict[str, int]],
-) -> None:
-    process, _, ports = run_command
+def test_workers_and_dynamodb_do_not_outlive_a_killed_run_command(run_command: RunCommand) -> None:
+    process, ports = run_command.process, run_command.ports
     wait_for_health(f"http://127.0.0.1:{ports['port']}")
     children = children_of(process.pid)
     assert len(children) >= 5  # four functions and DynamoDB

@@ -32,8 +32,7 @@ from local.stack import LocalStack, local_tables
 from local.template import ROOT
 from tests import clock
 from tests.conftest import table_items
-from tests.local.conftest import LogCapture, free_port, request, wait_for_health
-from tests.local.test_commands import Output
+from tests.local.conftest import LogCapture, RunCommand, request, wait_for_health
 
 pytestmark = pytest.mark.slow
 
@@ -347,19 +346,10 @@ def test_claims_become_strings() -> None:
 # --- the run command ----------------------------------------------------------------------------
 def test_run_with_auth_jwt_needs_a_token_and_says_how_to_get_one(tmp_path: Path) -> None:
     key = tmp_path / "jwt-signing-key.pem"
-    port = free_port()
-    flags = ["--port", str(port), "--invoke-port", str(free_port()), "--dynamodb-port", str(free_port())]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local.run", "--auth", "jwt", "--jwt-key", str(key), *flags],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output = Output(process)
+    run = RunCommand("--auth", "jwt", "--jwt-key", str(key))
+    process, output, api = run.process, run.output, run.api
     try:
-        api = f"http://127.0.0.1:{port}"
-        wait_for_health(api)
+        run.wait()
         ask = {"message": "what is free tomorrow?"}
         assert request("POST", f"{api}/chat", ask, {"x-user-id": "alice"}) == UNAUTHORIZED
         minted = subprocess.run(
@@ -375,9 +365,7 @@ def test_run_with_auth_jwt_needs_a_token_and_says_how_to_get_one(tmp_path: Path)
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        run.kill()
     text = output.text()
     assert "Sign-in ON" in text
     assert f"get a token:    {sys.executable} -m local.token --user alice --jwt-key {key}" in text

@@ -20,6 +20,10 @@ from .models import ErrorCode
 
 RequestT = TypeVar("RequestT", bound=BaseModel)
 MAX_REPORTED_ERRORS = 3
+# A message names the field, never echoes the input: an unknown key or an unmatched tag can be
+# megabytes (and JSON-escaped non-ASCII triples in size), which would push the answer past
+# Lambda's 6 MB response limit and turn a 400 into a failed invocation.
+MAX_NAME_CHARS, MAX_MESSAGE_CHARS = 64, 200
 
 
 def success(data: BaseModel) -> dict[str, Any]:
@@ -39,8 +43,8 @@ def describe_validation(errors: Sequence[Any], root: str = "event") -> str:
     errors = list(errors)
     parts = []
     for item in errors[:MAX_REPORTED_ERRORS]:
-        loc = [str(p) for p in item.get("loc", ()) if p != root]
-        location, message = ".".join(loc) or root, item.get("msg", "invalid")
+        loc = [_shortened(str(p), MAX_NAME_CHARS) for p in item.get("loc", ()) if p != root]
+        location, message = ".".join(loc) or root, _shortened(str(item.get("msg", "invalid")), MAX_MESSAGE_CHARS)
         if item.get("type") == "json_invalid":
             location, message = root, "is not valid JSON"
         elif item.get("type") == "missing" and not loc:
@@ -49,6 +53,11 @@ def describe_validation(errors: Sequence[Any], root: str = "event") -> str:
     if len(errors) > MAX_REPORTED_ERRORS:
         parts.append(f"and {len(errors) - MAX_REPORTED_ERRORS} more")
     return "invalid request: " + "; ".join(parts)
+
+
+def _shortened(text: str, limit: int) -> str:
+    """The text, or its start and end around "..." (a message names the field at its end)."""
+    return text if len(text) <= limit else f"{text[: limit // 2]}...{text[-(limit // 2) :]}"
 
 
 def service_handler(

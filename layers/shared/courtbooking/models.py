@@ -26,6 +26,8 @@ def _check_hhmm(value: str) -> str:
 
 
 HHMM = Annotated[str, AfterValidator(_check_hhmm)]
+# A length of play asked for, in minutes: a JSON number, never `true` or "60" read as one.
+Minutes = Annotated[int, Field(strict=True, ge=1, le=24 * 60)]
 # Who may be named as a user (X-User-Id, a token's sub, user_id in an event), and an Idempotency-Key.
 # Ids are exact: matched whole (re.fullmatch), never stripped or folded, so "alice\n" is refused,
 # not read as "alice"; the id checked at the edge is the id every service stores and compares.
@@ -88,7 +90,7 @@ class Intent(BaseModel):
     time: HHMM | None = None
     window: TimeWindow | None = None
     court: str | None = None
-    duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    duration_minutes: Minutes | None = None
     raw_message: str = ""
     parser: ParserName = "offline"
 
@@ -119,7 +121,7 @@ class AvailabilityQuery(BaseModel):
     time: HHMM | None = None
     window: TimeWindow | None = None
     court: str | None = Field(default=None, max_length=64)
-    duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    duration_minutes: Minutes | None = None
 
 
 class AvailabilityRequest(Contract):
@@ -167,7 +169,7 @@ class BookRequest(Contract):
     operation: Literal["book"] = "book"
     slot_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     user_id: UserId
-    duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    duration_minutes: Minutes | None = None
     idempotency_key: IdempotencyKey | None = Field(
         default=None, description="A retry with the same key returns the first answer instead of booking again."
     )
@@ -262,7 +264,7 @@ class BookSlotRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     slot_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    duration_minutes: Minutes | None = None
 
 
 class ErrorResponse(BaseModel):
