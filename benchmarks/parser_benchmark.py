@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "layers" / "shared"))
 
 from courtbooking.config import Facility  # noqa: E402
-from courtbooking.intent.offline import OfflineParser  # noqa: E402
+from intent.offline import OfflineParser  # noqa: E402
 
 CORPUS = ROOT / "tests" / "intent" / "corpus.jsonl"
 TARGET_ACCURACY = 0.97
@@ -138,7 +138,7 @@ def main() -> int:
 
     print(f"Corpus: {n} messages, {len(per_category)} categories, {len({e['timezone'] for e in entries})} time zones")
     print()
-    print("Offline parser (courtbooking.intent.offline)")
+    print("Offline parser (intent.offline)")
     print(f"  exact action+date+time   {headline / n:7.1%}  ({headline}/{n})   target >= {TARGET_ACCURACY:.0%}")
     print(f"  exact date+time          {date_time / n:7.1%}  ({date_time}/{n})")
     print(f"  exact on every field     {every / n:7.1%}  ({every}/{n})   (+ window, court, duration)")

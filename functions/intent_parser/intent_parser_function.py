@@ -15,8 +15,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from courtbooking import config, observability
 from courtbooking.clock import utc_now
 from courtbooking.envelope import service_handler
-from courtbooking.intent import IntentService
 from courtbooking.models import Intent, IntentRequest
+from intent import IntentService
 
 logger = Logger()
 tracer = Tracer()

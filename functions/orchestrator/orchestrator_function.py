@@ -27,9 +27,6 @@ from courtbooking import config, idempotency
 from courtbooking.aws import lambda_client
 from courtbooking.envelope import describe_validation
 from courtbooking.errors import ServiceError, ServiceUnavailable
-from courtbooking.http_body import BodyRefused, as_json_request
-from courtbooking.identity import caller_id, idempotency_key
-from courtbooking.invocation import DownstreamFailure, Invoker, LambdaInvoker, Service
 from courtbooking.models import (
     HHMM_PATTERN,
     Availability,
@@ -41,7 +38,10 @@ from courtbooking.models import (
     ErrorCode,
     ErrorResponse,
 )
-from courtbooking.workflow import ChatWorkflow, Services
+from orchestration.http_body import BodyRefused, as_json_request
+from orchestration.identity import caller_id, idempotency_key
+from orchestration.invocation import DownstreamFailure, Invoker, LambdaInvoker, Service
+from orchestration.workflow import ChatWorkflow, Services
 
 logger = Logger()
 tracer = Tracer()

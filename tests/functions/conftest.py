@@ -45,7 +45,7 @@ def orchestrator(handlers: dict[str, Handler]) -> Handler:
 def wire(handlers: dict[str, Handler], **replace: Callable[[Any, Any], Any]) -> None:
     import orchestrator_function
 
-    from courtbooking.invocation import Service
+    from orchestration.invocation import Service
 
     services = {
         Service.INTENT_PARSER: handlers["IntentParserFunction"],
@@ -69,7 +69,7 @@ class InProcessInvoker:
         self._handlers = handlers
 
     def invoke(self, service: Any, payload: dict[str, Any], timeout: float | None = None) -> Any:
-        from courtbooking.invocation import DownstreamFailure, decode_answer
+        from orchestration.invocation import DownstreamFailure, decode_answer
 
         event = json.loads(json.dumps(payload))
         try:

@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from courtbooking.http_body import MAX_JSON_DEPTH
 from local.http_api import build_event
+from orchestration.http_body import MAX_JSON_DEPTH
 from tests import clock
 from tests.conftest import table_items
 from tests.functions.conftest import Handler

@@ -26,9 +26,9 @@ from pydantic import ValidationError
 
 from courtbooking import config
 from courtbooking.errors import InvalidRequest, Unauthorized
-from courtbooking.identity import caller_id
 from courtbooking.models import USER_ID_PATTERN, BookingByIdRequest, BookRequest, ListBookingsRequest
 from local.http_api import build_event
+from orchestration.identity import caller_id
 from tests import clock
 from tests.conftest import booked_slots, table_items
 from tests.functions.conftest import Handler

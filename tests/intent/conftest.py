@@ -32,7 +32,7 @@ def openai_server() -> Iterator[FakeOpenAI]:
 @pytest.fixture
 def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Fake credentials and a region for moto; the cached key providers forgotten around the test."""
-    from courtbooking.intent.llm import reset_key_cache
+    from intent.llm import reset_key_cache
 
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",

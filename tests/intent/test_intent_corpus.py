@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from courtbooking.intent.offline import OfflineParser
+from intent.offline import OfflineParser
 from tests.intent.fakes import instant, make_facility
 
 TARGET = 0.97

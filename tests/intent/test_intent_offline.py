@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courtbooking.intent.offline import OfflineParser, normalise
+from intent.offline import OfflineParser, normalise
 from tests.intent.fakes import instant, make_facility
 
 FRIDAY = "2026-11-27T10:00:00Z"

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from courtbooking.intent import IntentService, llm
-from courtbooking.intent.llm import _key_from
+from intent import IntentService, llm
+from intent.llm import _key_from
 from tests.intent.fakes import FakeOpenAI, answer, make_facility, offline_settings, openai_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +34,7 @@ def test_openai_is_imported_only_when_openai_is_configured_and_used() -> None:
         """
         import datetime as dt, sys
         from courtbooking.config import Facility, OpenAISettings
-        from courtbooking.intent import IntentService
+        from intent import IntentService
         from zoneinfo import ZoneInfo
 
         facility = Facility(ZoneInfo("Europe/London"), ("Court A", "Court B"), dt.time(8), dt.time(21), 60, 14)
@@ -52,7 +52,7 @@ def test_openai_is_imported_only_when_openai_is_configured_and_used() -> None:
         """
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-    env["PYTHONPATH"] = str(ROOT / "layers" / "shared")
+    env["PYTHONPATH"] = os.pathsep.join(str(ROOT / path) for path in ("layers/shared", "functions/intent_parser"))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("ok")

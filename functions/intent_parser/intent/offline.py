@@ -32,9 +32,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Final
 
-from ..config import Facility
-from ..models import Action, Intent, TimeWindow
-from ..schedule import MAX_BOOKING_MINUTES
+from courtbooking.config import Facility
+from courtbooking.models import Action, Intent, TimeWindow
+from courtbooking.schedule import MAX_BOOKING_MINUTES
 
 # Longer messages are cut before parsing: what matters is said early, and a cap
 # keeps the parse time bounded whatever arrives.

@@ -20,13 +20,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .booking_service import summarise
-from .clock import utc_now
-from .config import Facility
-from .errors import ServiceError, ServiceUnavailable
-from .idempotency import fingerprint
+from courtbooking.booking_service import summarise
+from courtbooking.clock import utc_now
+from courtbooking.config import Facility
+from courtbooking.errors import ServiceError, ServiceUnavailable
+from courtbooking.idempotency import fingerprint
+from courtbooking.models import Availability, Booking, BookingList, ChatResponse, ErrorCode, Intent, Slot
+
 from .invocation import DownstreamFailure, Invoker, Service
-from .models import Availability, Booking, BookingList, ChatResponse, ErrorCode, Intent, Slot
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 MAX_BOOKING_ATTEMPTS = 3

@@ -16,8 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..config import Facility
-from ..models import HHMM_PATTERN, Intent, TimeWindow
+from courtbooking.config import Facility
+from courtbooking.models import HHMM_PATTERN, Intent, TimeWindow
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HHMM = re.compile(HHMM_PATTERN)

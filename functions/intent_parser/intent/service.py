@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
-from ..clock import utc_now
-from ..config import Facility, OpenAISettings
-from ..models import Intent
+from courtbooking.clock import utc_now
+from courtbooking.config import Facility, OpenAISettings
+from courtbooking.models import Intent
+
 from .offline import OfflineParser
 
 if TYPE_CHECKING:  # the openai package is imported only when OpenAI is used

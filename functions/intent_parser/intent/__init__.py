@@ -1,6 +1,6 @@
 """The intent parser: what a chat message asks for, as an `Intent`.
 
-    from courtbooking.intent import IntentService
+    from intent import IntentService
     service = IntentService(facility, openai_settings)
     intent = service.parse("Book a court tomorrow at 3pm", now)
 

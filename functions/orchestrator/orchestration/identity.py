@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import InvalidRequest, Unauthorized
+from courtbooking.errors import InvalidRequest, Unauthorized
+from courtbooking.models import IDEMPOTENCY_KEY_PATTERN, USER_ID_PATTERN
+
 from .http_body import request_headers
-from .models import IDEMPOTENCY_KEY_PATTERN, USER_ID_PATTERN
 
 GUEST = "guest"
 USER_ID_HEADER = "x-user-id"

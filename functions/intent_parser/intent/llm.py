@@ -26,8 +26,9 @@ from typing import Any
 import openai
 from pydantic import ValidationError
 
-from ..config import Facility, OpenAISettings
-from ..models import Intent
+from courtbooking.config import Facility, OpenAISettings
+from courtbooking.models import Intent
+
 from .prompt import IntentAnswer, build_messages, to_intent
 
 MAX_RETRIES = 1

@@ -1,0 +1,1 @@
+"""The orchestrator's own package: the chat workflow, how the services are reached, who is asking."""
