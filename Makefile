@@ -19,12 +19,13 @@ PY := $(VENV)/bin/python
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 STAMP := $(VENV)/.installed
+# The pinned locks (make lock writes them from the .in files beside them).
 REQS := requirements-dev.txt layers/shared/requirements.txt $(wildcard functions/*/requirements.txt)
 
 FUNCTION ?= AvailabilityFunction
 EVENT ?= events/availability_intent.json
 
-.PHONY: help run test test-clock lint format invoke chat events build validate bench-parser load token fuzz-api clean
+.PHONY: help run test test-clock lock lint format invoke chat events build validate bench-parser load token fuzz-api clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -74,6 +75,17 @@ build: $(SAM) ## sam build (arm64, as deployed)
 
 validate: $(SAM) ## sam validate --lint
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region us-east-1
+
+# Every lock is compiled from its .in file; the intent parser's agrees with the layer's, and the
+# development lock includes both, so what is tested is what ships.
+COMPILE = $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --no-header \
+	--annotation-style=line
+
+lock: $(STAMP) ## re-pin every dependency to the newest version its .in file allows
+	$(COMPILE) --upgrade -o layers/shared/requirements.txt layers/shared/requirements.in
+	cd functions/intent_parser && ../../$(COMPILE) --upgrade -o requirements.txt requirements.in
+	$(COMPILE) --upgrade -o requirements-dev.txt requirements-dev.in
+	@echo "locks updated: review git diff, then make test"
 
 clean: ## remove the virtualenvs and build output
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache

@@ -25,13 +25,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
-# Run as a plain script, so put the layer on the path the way Lambda puts /opt/python on it.
-sys.path.insert(0, str(ROOT / "layers" / "shared"))
+# Run as a plain script, so put the layer and the intent parser's code on the path the way Lambda
+# puts /opt/python and the function's code on it.
+sys.path[:0] = [str(ROOT / "layers" / "shared"), str(ROOT / "functions" / "intent_parser")]
 
 from courtbooking.config import Facility  # noqa: E402
 from intent.offline import OfflineParser  # noqa: E402
 
-CORPUS = ROOT / "tests" / "intent" / "corpus.jsonl"
+CORPUS = ROOT / "tests" / "intent_parser" / "corpus.jsonl"
 TARGET_ACCURACY = 0.97
 TARGET_MEDIAN_MS = 1.0
 # What counts as "a time was given" in dateparser's matched text (it fills a missing time in from the base).

@@ -59,7 +59,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             self.send_response(status)
             for name, value in headers.items():
-                if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                if name.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date"):
                     self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -24,7 +24,6 @@ import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -119,7 +118,7 @@ def built_layer_paths(spec: template.FunctionSpec, build_dir: Path) -> tuple[Pat
 
 @dataclass
 class LocalStack:
-    """Start with `start()`, stop with `stop()`; or use `running()` as a context manager.
+    """Start with `start()`, stop with `stop()`.
 
     Ports 0 pick free ports. `api_port=None` serves no HTTP API; `dynamodb_endpoint`
     and `lambda_endpoint` use an already running DynamoDB / Lambda endpoint instead
@@ -377,15 +376,6 @@ class LocalStack:
 
     def _access_log(self, line: str) -> None:
         self.sink("HttpApi", line)
-
-
-@contextmanager
-def running(**kwargs: Any) -> Any:
-    stack = LocalStack(**kwargs).start()
-    try:
-        yield stack
-    finally:
-        stack.stop()
 
 
 def env_vars_file(path: Path) -> dict[str, dict[str, str]]:

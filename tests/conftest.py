@@ -59,6 +59,10 @@ def reset_caches() -> None:
 
     config.reset()
     idempotency.reset()
+    if "intent.settings" in sys.modules:
+        sys.modules["intent.settings"].openai_settings.cache_clear()
+    if "orchestration.app" in sys.modules:
+        sys.modules["orchestration.app"].lambda_invoker.cache_clear()
     aws.dynamodb_client.cache_clear()
     aws._lambda_client.cache_clear()
     for name in FUNCTION_MODULES:
@@ -68,8 +72,6 @@ def reset_caches() -> None:
         for attr in ("booking_service", "intent_service"):
             if hasattr(module, attr):
                 getattr(module, attr).cache_clear()
-        if hasattr(module, "use_invoker"):
-            module.use_invoker(None)
 
 
 @pytest.fixture

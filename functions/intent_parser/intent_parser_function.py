@@ -17,6 +17,7 @@ from courtbooking.clock import utc_now
 from courtbooking.envelope import service_handler
 from courtbooking.models import Intent, IntentRequest
 from intent import IntentService
+from intent.settings import openai_settings
 
 logger = Logger()
 tracer = Tracer()
@@ -25,7 +26,7 @@ metrics = observability.metrics()
 
 @lru_cache(maxsize=1)
 def intent_service() -> IntentService:
-    return IntentService(config.facility(), config.openai_settings())
+    return IntentService(config.facility(), openai_settings())
 
 
 @logger.inject_lambda_context
@@ -34,6 +35,6 @@ def intent_service() -> IntentService:
 @service_handler(IntentRequest, logger.set_correlation_id)
 def handler(request: IntentRequest) -> Intent:
     intent = intent_service().parse(request.message, request.now or utc_now())
-    if config.openai_settings().configured and intent.parser == "offline":
+    if openai_settings().configured and intent.parser == "offline":
         metrics.add_metric(name="OfflineParserFallbacks", unit=MetricUnit.Count, value=1)
     return intent

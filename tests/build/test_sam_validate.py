@@ -26,3 +26,23 @@ def test_sam_validate_lint_accepts_the_template() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "is a valid SAM Template" in result.stdout + result.stderr
+
+
+def test_the_handler_tests_event_sample_is_what_sam_generates() -> None:
+    """tests/functions/aws_events.py builds every HTTP event from this sample: it must stay AWS's shape."""
+    import json
+
+    from tests.functions.aws_events import SAMPLE
+
+    sam = sam_binary()
+    if sam is None:
+        pytest.skip("SAM CLI not found (make test installs it in .venv-sam)")
+    generated = subprocess.run(
+        [str(sam), "local", "generate-event", "apigateway", "http-api-proxy"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SAM_CLI_TELEMETRY": "0"},
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(generated.stdout) == SAMPLE

@@ -83,8 +83,10 @@ def runnable(example: Example) -> str:
 
 
 def copy_of_checkout(target: Path) -> Path:
-    """The tracked files, with their times (so make sees the virtualenvs as up to date), and the virtualenvs."""
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    """The checkout's files (not what git ignores), with their times (so make sees the virtualenvs as up to
+    date), and the virtualenvs."""
+    listed = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]  # new files too, not ignored ones
+    files = subprocess.run(listed, cwd=ROOT, capture_output=True, check=True).stdout
     for name in filter(None, files.decode().split("\0")):
         source, destination = ROOT / name, target / name
         if source.is_file():
@@ -107,7 +109,19 @@ def ports_free() -> bool:
 def start_stack(checkout: Path, *args: str) -> RunCommand:
     """`make run` (python -m local.run) in the copy, on the README's ports."""
     ports = dict(zip(("port", "invoke-port", "dynamodb-port"), PORTS, strict=True))
-    return RunCommand(*args, env=environment(checkout), cwd=checkout, ports=ports).wait()
+    run = RunCommand(*args, env=environment(checkout), cwd=checkout, ports=ports)
+    try:
+        return run.wait()
+    except BaseException:
+        run.kill()  # never leave a stack on the README's ports
+        raise
+
+
+def stop(run: RunCommand) -> None:
+    try:
+        run.interrupt()
+    finally:
+        run.kill()
 
 
 def environment(checkout: Path) -> dict[str, str]:
@@ -128,14 +142,14 @@ def stacks(checkout: Path) -> Iterator[dict[str, RunCommand | None]]:
     yield running
     for stack in running.values():
         if stack is not None:
-            stack.interrupt()
+            stop(stack)
 
 
 def stack_for(mode: str, stacks: dict[str, RunCommand | None], checkout: Path) -> RunCommand:
     if stacks[mode] is None:
         for other, stack in stacks.items():
             if stack is not None and other != mode:
-                stack.interrupt()
+                stop(stack)
                 stacks[other] = None
         stacks[mode] = start_stack(checkout, *(["--auth", "jwt"] if mode == "jwt" else []))
     stack = stacks[mode]

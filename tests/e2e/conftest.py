@@ -9,9 +9,6 @@ can show what the functions said.
 from __future__ import annotations
 
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections import deque
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +18,7 @@ import pytest
 
 from local.dynamodb import LOCAL_CREDENTIALS, LOCAL_REGION
 from local.stack import LOCAL_TABLE_NAME, LocalStack
+from tests.local.conftest import wait_for_health
 
 
 class LogTail:
@@ -38,20 +36,6 @@ class LogTail:
         with self._lock:
             lines = [line for line in self._lines if containing in line]
         return "\n".join(lines[-count:])
-
-
-def wait_for_health(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (OSError, urllib.error.URLError):
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{url}/health did not answer 200 within {seconds} s")
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")

@@ -38,14 +38,14 @@ def handlers(table_name: str) -> dict[str, Handler]:
 @pytest.fixture
 def orchestrator(handlers: dict[str, Handler]) -> Handler:
     """The orchestrator wired to the three real service handlers through the in-process invoker."""
-    wire(handlers)
-    return handlers["OrchestratorFunction"]
+    return wire(handlers)
 
 
-def wire(handlers: dict[str, Handler], **replace: Callable[[Any, Any], Any]) -> None:
-    import orchestrator_function
-
-    from orchestration.invocation import Service
+def wire(handlers: dict[str, Handler], **replace: Callable[[Any, Any], Any]) -> Handler:
+    """The orchestrator's handler, wired by `make_handler` to the three real service handlers in this
+    process (or to `replace`ments, by service name: booking=...); also put in handlers["OrchestratorFunction"]."""
+    from orchestration.app import make_handler
+    from orchestration.services import Service
 
     services = {
         Service.INTENT_PARSER: handlers["IntentParserFunction"],
@@ -54,7 +54,12 @@ def wire(handlers: dict[str, Handler], **replace: Callable[[Any, Any], Any]) -> 
     }
     wired: dict[Service, Callable[[Any, Any], Any]] = {s: _ignore_context(h) for s, h in services.items()}
     wired.update({Service(k.replace("_", " ")): v for k, v in replace.items()})
-    orchestrator_function.use_invoker(InProcessInvoker(wired))
+    invoker = InProcessInvoker(wired)
+    handle = make_handler(lambda: invoker)
+    timeout = template.functions({})["OrchestratorFunction"].timeout
+    context = LambdaContext(function_name="OrchestratorFunction", timeout_seconds=timeout)
+    handlers["OrchestratorFunction"] = lambda event: handle(event, context)
+    return handlers["OrchestratorFunction"]
 
 
 def _ignore_context(handler: Handler) -> Callable[[Any, Any], Any]:
@@ -69,7 +74,7 @@ class InProcessInvoker:
         self._handlers = handlers
 
     def invoke(self, service: Any, payload: dict[str, Any], timeout: float | None = None) -> Any:
-        from orchestration.invocation import DownstreamFailure, decode_answer
+        from orchestration.services import DownstreamFailure, decode_answer
 
         event = json.loads(json.dumps(payload))
         try:

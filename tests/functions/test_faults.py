@@ -19,15 +19,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from local.http_api import build_event
+from local.http_api import Handler as LocalHandler
 from tests.conftest import booked_slots, reset_caches
+from tests.functions.aws_events import api_event
 from tests.functions.conftest import Handler, wire
 
 
 def chat(handlers: dict[str, Handler], message: str, user: str = "alice") -> dict[str, Any]:
-    event = build_event(
-        "POST", "/chat", {"x-user-id": user}, json.dumps({"message": message}).encode(), "POST /chat", {}
-    )
+    event = api_event("POST", "/chat", {"x-user-id": user}, json.dumps({"message": message}).encode(), "POST /chat", {})
     return handlers["OrchestratorFunction"](event)
 
 
@@ -38,20 +37,9 @@ def use_dynamodb_at(url: str, handlers: dict[str, Handler], monkeypatch: pytest.
     wire(handlers)
 
 
-class _Quiet(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
+class _Quiet(LocalHandler):
     def reply(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
-        self.send_response(status)
-        for name, value in headers:
-            if name.lower() not in ("content-length", "connection", "transfer-encoding"):
-                self.send_header(name, value)
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        self.send(status, dict(headers), body)
 
 
 class _Server:

@@ -21,10 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from local.http_api import build_event
 from orchestration.http_body import MAX_JSON_DEPTH
 from tests import clock
 from tests.conftest import table_items
+from tests.functions.aws_events import api_event
 from tests.functions.conftest import Handler
 
 ROUTES = ["/chat", "/bookings"]
@@ -44,7 +44,7 @@ def send(
     encode: bool = False,
 ) -> tuple[int, dict[str, Any]]:
     """POST `body` to `path` as API Gateway would hand it over (base64 when `encode` or bytes)."""
-    event = build_event("POST", path, {"content-type": content_type, "x-user-id": "fuzzer"}, b"", f"POST {path}", {})
+    event = api_event("POST", path, {"content-type": content_type, "x-user-id": "fuzzer"}, b"", f"POST {path}", {})
     if isinstance(body, bytes) or encode:
         raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
         event |= {"body": base64.b64encode(raw).decode(), "isBase64Encoded": True}
@@ -247,7 +247,7 @@ def test_a_body_marked_base64_that_is_not_base64_is_a_400(
     @FUZZ
     @given(body=bad_base64)
     def check(body: str) -> None:
-        event = build_event("POST", path, {"content-type": "application/json"}, b"", f"POST {path}", {})
+        event = api_event("POST", path, {"content-type": "application/json"}, b"", f"POST {path}", {})
         answer = orchestrator(event | {"body": body, "isBase64Encoded": True})
         assert_refused(int(answer["statusCode"]), json.loads(answer["body"]), "could not be decoded")
 

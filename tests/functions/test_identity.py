@@ -27,10 +27,10 @@ from pydantic import ValidationError
 from courtbooking import config
 from courtbooking.errors import InvalidRequest, Unauthorized
 from courtbooking.models import USER_ID_PATTERN, BookingByIdRequest, BookRequest, ListBookingsRequest
-from local.http_api import build_event
 from orchestration.identity import caller_id
 from tests import clock
 from tests.conftest import booked_slots, table_items
+from tests.functions.aws_events import api_event
 from tests.functions.conftest import Handler
 
 ALICE = "alice"
@@ -123,7 +123,7 @@ def call(
     if path.startswith("/bookings/"):
         route, params = "/bookings/{booking_id}", {"booking_id": path.split("/", 2)[2]}
     raw = json.dumps(body).encode() if body is not None else b""
-    event = build_event(method, path, headers, raw, f"{method} {route}", params)
+    event = api_event(method, path, headers, raw, f"{method} {route}", params)
     event["headers"]["x-user-id"] = headers["x-user-id"]  # exactly as given, whatever it contains
     if channel == "jwt":
         event["requestContext"]["authorizer"] = {"jwt": {"claims": {"sub": user}, "scopes": None}}

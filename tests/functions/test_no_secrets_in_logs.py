@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from local.http_api import build_event
 from tests.conftest import reset_caches
+from tests.functions.aws_events import api_event
 from tests.functions.conftest import Handler, wire
 
 SECRET_KEY = "sk-test-0123456789abcdefSECRET"
@@ -22,7 +22,7 @@ def test_neither_the_openai_key_nor_the_token_reaches_a_log_line(
     monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "DEBUG")
     reset_caches()
     wire(handlers)
-    event = build_event(
+    event = api_event(
         "POST",
         "/chat",
         {"authorization": f"Bearer {TOKEN}", "content-type": "application/json"},

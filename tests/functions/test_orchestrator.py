@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from local.http_api import build_event
 from tests import clock
 from tests.conftest import booked_slots, reset_caches
+from tests.functions.aws_events import api_event
 from tests.functions.conftest import Handler, wire
 
 
@@ -18,12 +18,12 @@ def chat(handler: Handler, body: Any, user: str | None = None, **extra_headers: 
     if user:
         headers["x-user-id"] = user
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    answer = handler(build_event("POST", "/chat", headers, raw, "POST /chat", {}))
+    answer = handler(api_event("POST", "/chat", headers, raw, "POST /chat", {}))
     return answer["statusCode"], json.loads(answer["body"])
 
 
 def test_health(orchestrator: Handler) -> None:
-    answer = orchestrator(build_event("GET", "/health", {}, b"", "GET /health", {}))
+    answer = orchestrator(api_event("GET", "/health", {}, b"", "GET /health", {}))
     assert answer["statusCode"] == 200
     assert json.loads(answer["body"]) == {"status": "ok", "dynamodb": "ok"}
 
@@ -103,7 +103,7 @@ def test_an_injected_instruction_books_nothing(orchestrator: Handler, dynamodb: 
 
 
 def test_the_jwt_subject_is_the_user_and_the_header_is_ignored(orchestrator: Handler) -> None:
-    event = build_event(
+    event = api_event(
         "POST",
         "/chat",
         {"content-type": "application/json", "x-user-id": "mallory"},
@@ -184,7 +184,7 @@ def test_dynamodb_unreachable_is_a_503_with_retry_after(
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")  # nothing listens on the discard port
     reset_caches()
     wire(handlers)
-    event = build_event("POST", "/chat", {}, json.dumps({"message": "book tomorrow at 9am"}).encode(), "POST /chat", {})
+    event = api_event("POST", "/chat", {}, json.dumps({"message": "book tomorrow at 9am"}).encode(), "POST /chat", {})
     answer = handlers["OrchestratorFunction"](event)
     assert answer["statusCode"] == 503
     assert answer["headers"]["Retry-After"] == "2"
@@ -195,14 +195,14 @@ def test_dynamodb_unreachable_is_a_503_with_retry_after(
 def test_a_json_body_is_read_whatever_curl_labels_it(orchestrator: Handler, content_type: str | None) -> None:
     headers = {"content-type": content_type} if content_type else {}
     body = json.dumps({"message": "book tomorrow at 9am"}).encode()
-    answer = orchestrator(build_event("POST", "/chat", headers, body, "POST /chat", {}))
+    answer = orchestrator(api_event("POST", "/chat", headers, body, "POST /chat", {}))
     assert answer["statusCode"] == 200
     assert json.loads(answer["body"])["status"] == "booked"
 
 
 def test_a_body_of_another_media_type_is_415(orchestrator: Handler, dynamodb: Any, table_name: str) -> None:
     body = b"<message>book tomorrow at 9am</message>"
-    answer = orchestrator(build_event("POST", "/chat", {"content-type": "application/xml"}, body, "POST /chat", {}))
+    answer = orchestrator(api_event("POST", "/chat", {"content-type": "application/xml"}, body, "POST /chat", {}))
     assert answer["statusCode"] == 415
     assert "Content-Type: application/json" in json.loads(answer["body"])["error"]["message"]
     assert booked_slots(dynamodb, table_name) == []

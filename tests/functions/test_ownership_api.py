@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from local.http_api import build_event
 from tests import clock
 from tests.conftest import booked_slots
+from tests.functions.aws_events import api_event
 from tests.functions.conftest import Handler, wire
 
 MISSING = "00000000-0000-4000-8000-000000000000"
@@ -32,7 +32,7 @@ def call(
     params: dict[str, str] = {}
     if path.startswith("/bookings/"):
         route, params = "/bookings/{booking_id}", {"booking_id": path.split("/", 2)[2]}
-    answer = api(build_event(method, path, hdrs, raw, f"{method} {route.split('?')[0]}", params))
+    answer = api(api_event(method, path, hdrs, raw, f"{method} {route.split('?')[0]}", params))
     return answer["statusCode"], json.loads(answer["body"]), answer.get("headers") or {}
 
 
@@ -120,7 +120,7 @@ def test_bola_matrix(orchestrator: Handler, handlers: dict[str, Handler], dynamo
     assert listed["data"]["bookings"] == []
 
     # A spoofed X-User-Id is ignored once a token identifies the caller.
-    event = build_event(
+    event = api_event(
         "DELETE",
         f"/bookings/{bob_id}",
         {"x-user-id": "bob"},
@@ -274,8 +274,7 @@ def test_asking_twice_gives_the_same_booking_not_a_second_court(
 def test_a_retry_after_a_lost_answer_at_the_last_free_court_finds_the_booking(
     handlers: dict[str, Handler], dynamodb: Any, table_name: str
 ) -> None:
-    wire(handlers)
-    api = handlers["OrchestratorFunction"]
+    api = wire(handlers)
     for user in ("ann", "ben"):
         call(api, "POST", "/chat", user, {"message": "book tomorrow at 3pm"})
 
@@ -285,13 +284,13 @@ def test_a_retry_after_a_lost_answer_at_the_last_free_court_finds_the_booking(
             return answer
         raise TimeoutError("the booking was written, but its answer never reaches the orchestrator")
 
-    wire(handlers, booking=booking_then_lost_answer)
+    api = wire(handlers, booking=booking_then_lost_answer)
     status, body, _ = call(api, "POST", "/chat", "cat", {"message": "book tomorrow at 3pm"}, idempotency_key="k1")
     assert status == 502
     held = [i for i in booked_slots(dynamodb, table_name) if i["user_id"]["S"] == "cat"]
     assert len(held) == 1
 
-    wire(handlers)
+    api = wire(handlers)
     status, body, _ = call(api, "POST", "/chat", "cat", {"message": "book tomorrow at 3pm"}, idempotency_key="k1")
     assert (status, body["status"]) == (200, "booked")
     assert body["booking"]["booking_id"] == held[0]["booking_id"]["S"]
@@ -300,7 +299,7 @@ def test_a_retry_after_a_lost_answer_at_the_last_free_court_finds_the_booking(
 
 @pytest.mark.parametrize("body", [b"\xff\xfe{not utf-8", "!!not base64!!"])
 def test_undecodable_bodies_are_400(orchestrator: Handler, body: bytes | str) -> None:
-    event = build_event("POST", "/chat", {"content-type": "application/json"}, b"", "POST /chat", {})
+    event = api_event("POST", "/chat", {"content-type": "application/json"}, b"", "POST /chat", {})
     if isinstance(body, bytes):
         import base64
 

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +29,7 @@ import pytest
 from botocore.config import Config
 
 from local import dynamodb, template
+from local.http_api import Handler as LocalHandler
 from local.stack import LOCAL_TABLE_NAME, LocalStack, local_tables
 from local.template import ROOT
 from tests.conftest import table_items
@@ -68,9 +69,7 @@ class Gate:
         self.release = threading.Event()
         gate = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(LocalHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
                 if gate.mode == "hold":
@@ -79,21 +78,9 @@ class Gate:
                     self.close_connection = True
                     return
                 if gate.mode == "fail":
-                    self._answer(400, {"content-type": "application/x-amz-json-1.0"}, gate.error())
+                    self.send(400, {"content-type": "application/x-amz-json-1.0"}, gate.error())
                     return
-                self._answer(*gate.forward(self.path, dict(self.headers.items()), body))
-
-            def _answer(self, status: int, headers: dict[str, str], body: bytes) -> None:
-                self.send_response(status)
-                for name, value in headers.items():
-                    if name.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date"):
-                        self.send_header(name, value)
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
+                self.send(*gate.forward(self.path, dict(self.headers.items()), body))
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()

@@ -26,10 +26,11 @@ from typing import Any
 import openai
 from pydantic import ValidationError
 
-from courtbooking.config import Facility, OpenAISettings
+from courtbooking.config import Facility
 from courtbooking.models import Intent
 
 from .prompt import IntentAnswer, build_messages, to_intent
+from .settings import OpenAISettings
 
 MAX_RETRIES = 1
 KEY_MAX_AGE_SECONDS = 300

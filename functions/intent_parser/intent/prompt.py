@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from courtbooking.config import Facility
 from courtbooking.models import HHMM_PATTERN, Intent, TimeWindow
+from courtbooking.schedule import minutes_of
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HHMM = re.compile(HHMM_PATTERN)
@@ -100,7 +101,11 @@ def to_intent(answer: IntentAnswer, facility: Facility, message: str) -> Intent:
     asked = answer.window
     if asked and _HHMM.match(asked.start) and _HHMM.match(asked.end) and asked.start < asked.end:
         window = TimeWindow(start=asked.start, end=asked.end)
-    if window is not None and _minutes(window.end) - _minutes(window.start) == facility.slot_minutes and time is None:
+    if (
+        window is not None
+        and minutes_of(window.end) - minutes_of(window.start) == facility.slot_minutes
+        and time is None
+    ):
         time, window = window.start, None
     if time is not None:
         window = None
@@ -132,7 +137,3 @@ def _real_date(value: str | None) -> dt.date | None:
 
 def _court(value: str | None, facility: Facility) -> str | None:
     return facility.court_named(value) if value else None
-
-
-def _minutes(hhmm: str) -> int:
-    return int(hhmm[:2]) * 60 + int(hhmm[3:])

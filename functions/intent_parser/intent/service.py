@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools import Logger
 
 from courtbooking.clock import utc_now
-from courtbooking.config import Facility, OpenAISettings
+from courtbooking.config import Facility
 from courtbooking.models import Intent
 
 from .offline import OfflineParser
+from .settings import OpenAISettings
 
 if TYPE_CHECKING:  # the openai package is imported only when OpenAI is used
     from .llm import OpenAIParser

@@ -17,8 +17,9 @@ import itertools
 import json
 import re
 import sys
-from http import HTTPStatus
 from typing import Any
+
+from courtbooking.models import ErrorCode
 
 JSON = "application/json"
 READ_AS_JSON = ("", JSON, "application/x-www-form-urlencoded", "text/plain")
@@ -30,11 +31,11 @@ def request_headers(event: dict[str, Any]) -> dict[str, str]:
 
 
 class BodyRefused(Exception):
-    """A body the API will not read: `status` (400 or 415), a stable `code`, and why."""
+    """A body the API will not read: a stable `code` (INVALID_REQUEST or UNSUPPORTED_MEDIA_TYPE), and why."""
 
-    def __init__(self, status: HTTPStatus, code: str, message: str) -> None:
+    def __init__(self, code: ErrorCode, message: str) -> None:
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.code, self.message = code, message
 
 
 def as_json_request(event: dict[str, Any]) -> dict[str, Any]:
@@ -45,9 +46,7 @@ def as_json_request(event: dict[str, Any]) -> dict[str, Any]:
     if event.get("body"):
         if media_type != JSON and media_type not in READ_AS_JSON and not media_type.endswith("+json"):
             raise BodyRefused(
-                HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                "UNSUPPORTED_MEDIA_TYPE",
-                f"send the body as JSON (Content-Type: {JSON}), not {media_type}",
+                ErrorCode.UNSUPPORTED_MEDIA_TYPE, f"send the body as JSON (Content-Type: {JSON}), not {media_type}"
             )
         text = _text(event)
         check_json(text)
@@ -106,4 +105,4 @@ def check_json(text: str) -> None:
 
 
 def _invalid(why: str) -> BodyRefused:
-    return BodyRefused(HTTPStatus.BAD_REQUEST, "INVALID_REQUEST", f"invalid request: {why}")
+    return BodyRefused(ErrorCode.INVALID_REQUEST, f"invalid request: {why}")

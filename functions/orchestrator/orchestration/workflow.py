@@ -15,97 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from time import monotonic
-from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
-from courtbooking.booking_service import summarise
 from courtbooking.clock import utc_now
 from courtbooking.config import Facility
-from courtbooking.errors import ServiceError, ServiceUnavailable
 from courtbooking.idempotency import fingerprint
-from courtbooking.models import Availability, Booking, BookingList, ChatResponse, ErrorCode, Intent, Slot
+from courtbooking.models import Availability, Booking, ChatResponse, ErrorCode, Intent, Slot
+from courtbooking.schedule import fits, starts_in
 
-from .invocation import DownstreamFailure, Invoker, Service
+from . import replies
+from .services import Refused, Services
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
 MAX_BOOKING_ATTEMPTS = 3
-# API Gateway gives an integration 30 s; keep the whole workflow well inside it.
-REQUEST_BUDGET_SECONDS = 25.0
-MIN_CALL_SECONDS = 1.0
-HINT = 'Try something like "Book a court tomorrow at 3pm" or "What is free on Saturday afternoon?"'
-
-
-class Refused(ServiceError):
-    """A service answered `success: false` with this code."""
-
-
-class Services:
-    """Typed calls to the three services for one API request.
-
-    The request's id goes to every service's logs, and all calls share one time
-    budget so the whole request is answered inside API Gateway's 30 s limit: a
-    call gets at most what is left, and none starts without a useful amount left.
-    """
-
-    def __init__(
-        self,
-        invoker: Invoker,
-        correlation_id: str | None = None,
-        budget_seconds: float = REQUEST_BUDGET_SECONDS,
-    ) -> None:
-        self._invoker = invoker
-        self._correlation_id = correlation_id
-        self._deadline = monotonic() + budget_seconds
-
-    def parse(self, message: str, now: dt.datetime) -> Intent:
-        return self._call(Service.INTENT_PARSER, {"message": message, "now": now.isoformat()}, Intent)
-
-    def availability(self, query: dict[str, Any]) -> Availability:
-        return self._call(Service.AVAILABILITY, {"intent": query}, Availability)
-
-    def book(
-        self,
-        slot_id: str,
-        user_id: str,
-        duration_minutes: int | None = None,
-        idempotency_key: str | None = None,
-        request_fingerprint: str | None = None,
-    ) -> Booking:
-        payload: dict[str, Any] = {"slot_id": slot_id, "user_id": user_id, "duration_minutes": duration_minutes}
-        if idempotency_key:
-            payload |= {"idempotency_key": idempotency_key, "request_fingerprint": request_fingerprint}
-        return self._call(Service.BOOKING, payload, Booking)
-
-    def bookings(self, user_id: str) -> BookingList:
-        return self._call(Service.BOOKING, {"operation": "list", "user_id": user_id}, BookingList)
-
-    def booking(self, user_id: str, booking_id: str) -> Booking:
-        return self._call(Service.BOOKING, {"operation": "get", "user_id": user_id, "booking_id": booking_id}, Booking)
-
-    def cancel(self, user_id: str, booking_id: str) -> Booking:
-        payload = {"operation": "cancel", "user_id": user_id, "booking_id": booking_id}
-        return self._call(Service.BOOKING, payload, Booking)
-
-    def _call(self, service: Service, payload: dict[str, Any], model: type[ModelT]) -> ModelT:
-        if self._correlation_id:
-            payload = {**payload, "correlation_id": self._correlation_id}
-        remaining = self._deadline - monotonic()
-        if remaining < MIN_CALL_SECONDS:
-            raise DownstreamFailure(service, "timed out", "the request's time budget was used up before calling it")
-        answer = self._invoker.invoke(service, payload, timeout=remaining)
-        if not isinstance(answer, dict) or "success" not in answer:
-            raise DownstreamFailure(service, "answered malformed output", "no success/data envelope")
-        try:
-            if answer["success"] is True:
-                return model.model_validate(answer["data"])
-            code, message = answer["error"]["code"], answer["error"]["message"]
-        except (KeyError, TypeError, ValidationError) as exc:
-            raise DownstreamFailure(service, "answered malformed output", str(exc)[:300]) from None
-        if code == ErrorCode.SERVICE_UNAVAILABLE:
-            raise ServiceUnavailable(f"the {service} service is unavailable: {message}")
-        raise Refused(ErrorCode(code) if code in ErrorCode.__members__ else code, message)
 
 
 class ChatWorkflow:
@@ -123,13 +43,11 @@ class ChatWorkflow:
         if intent.action == "cancel":
             return self._cancel(intent, user_id)
         if not intent.understood:
-            return ChatResponse(status="needs_input", intent=intent, response=f"Sorry, I did not understand. {HINT}")
+            return ChatResponse(status="needs_input", intent=intent, response=replies.NOT_UNDERSTOOD)
 
         wants_booking = intent.action == "book" and (intent.time is not None or intent.window is not None)
         if intent.date is None and not (intent.time or intent.window or intent.action == "check"):
-            return ChatResponse(
-                status="needs_input", intent=intent, response=f"Which day and time would you like? {HINT}"
-            )
+            return ChatResponse(status="needs_input", intent=intent, response=replies.WHICH_DAY_AND_TIME)
         date = intent.date or now.astimezone(self._facility.timezone).date()
         availability = self._availability(intent, date)
 
@@ -164,7 +82,7 @@ class ChatWorkflow:
                     intent=intent,
                     booking=booking,
                     slots=[slot],
-                    response=f"{booking.message} Your booking id is {booking.booking_id}.",
+                    response=replies.booked(booking),
                 )
         if availability.slots:  # every candidate went to someone faster: look again for alternatives
             availability = self._availability(intent, date, exclude={s.slot_id for s in availability.slots})
@@ -191,7 +109,7 @@ class ChatWorkflow:
                 continue
             if intent.time is not None and booking.time == intent.time:
                 return booking
-            if intent.window is not None and intent.window.start <= booking.time < intent.window.end:
+            if intent.window is not None and starts_in(booking.time, intent.window):
                 return booking
         return None
 
@@ -208,14 +126,12 @@ class ChatWorkflow:
             raise
 
     def _offer_alternatives(self, intent: Intent, availability: Availability) -> ChatResponse:
-        asked = intent.time or (f"{intent.window.start}-{intent.window.end}" if intent.window else "then")
-        day = f"{availability.date:%A %d %B}"
         if availability.alternatives:
             return ChatResponse(
                 status="alternatives",
                 intent=intent,
                 slots=availability.alternatives,
-                response=f"Nothing is free at {asked} on {day}. Nearest free: {summarise(availability.alternatives)}.",
+                response=replies.nothing_at(intent, availability, availability.alternatives),
             )
         if availability.slots:
             return ChatResponse(
@@ -227,23 +143,18 @@ class ChatWorkflow:
         """Cancel the one upcoming booking that matches what was said; if several match, cancel none."""
         mine = self._services.bookings(user_id).bookings
         if not (intent.date or intent.time or intent.window or intent.court):
-            listed = "; ".join(f"{b.court} on {b.date:%A %d %B} at {b.time}" for b in mine)
             return ChatResponse(
                 status="needs_input",
                 intent=intent,
                 bookings=mine,
-                response=(
-                    f"Which booking? Say its day and time. Yours: {listed}. Nothing was cancelled."
-                    if mine
-                    else "You have no upcoming bookings."
-                ),
+                response=replies.which_booking(mine),
             )
         matches = [
             b
             for b in mine
             if (intent.date is None or b.date == intent.date)
             and (intent.time is None or b.time == intent.time)
-            and (intent.window is None or intent.window.start <= b.time < intent.window.end)
+            and (intent.window is None or starts_in(b.time, intent.window))
             and (intent.court is None or b.court == intent.court)
         ]
         if not matches:
@@ -251,15 +162,14 @@ class ChatWorkflow:
                 status="needs_input",
                 intent=intent,
                 bookings=mine,
-                response="You have no upcoming booking that matches." if mine else "You have no upcoming bookings.",
+                response=replies.NO_MATCH if mine else replies.NO_UPCOMING,
             )
         if len(matches) > 1:
-            listed = "; ".join(f"{b.court} on {b.date:%A %d %B} at {b.time}" for b in matches)
             return ChatResponse(
                 status="needs_input",
                 intent=intent,
                 bookings=matches,
-                response=f"Several bookings match: {listed}. Which one? Say its day and time. Nothing was cancelled.",
+                response=replies.several_match(matches),
             )
         cancelled = self._services.cancel(user_id, matches[0].booking_id)
         return ChatResponse(status="cancelled", intent=intent, booking=cancelled, response=cancelled.message)
@@ -271,8 +181,7 @@ def _held(intent: Intent, held: Booking) -> ChatResponse:
         status="booked",
         intent=intent,
         booking=held.model_copy(update={"already_held": True}),
-        response=f"You already have {held.message.removeprefix('You already have ')} Booking id "
-        f"{held.booking_id}; nothing new was booked.",
+        response=replies.held(held),
     )
 
 
@@ -287,5 +196,5 @@ def _matches(slot: Slot, intent: Intent, date: dt.date) -> bool:
     if intent.time is not None:
         return slot.time == intent.time
     if intent.window is not None:
-        return intent.window.start <= slot.time < intent.window.end
+        return fits(slot.time, slot.duration_minutes, intent.window)
     return False

@@ -26,6 +26,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from . import words
 from .clock import utc_now
 from .config import Facility
 from .errors import (
@@ -38,7 +39,7 @@ from .errors import (
     TooLate,
 )
 from .models import Availability, AvailabilityQuery, Booking, BookingList, Slot
-from .schedule import Schedule, hhmm, minutes_of
+from .schedule import Schedule, fits, minutes_of
 
 MAX_ALTERNATIVES = 5
 MAX_WRITE_ATTEMPTS = 8
@@ -101,9 +102,7 @@ class BookingService:
         if query.court:
             asked_court = self.facility.court_named(query.court)
             if asked_court is None:
-                raise InvalidRequest(
-                    f"there is no court called {query.court!r}; courts: {', '.join(self.facility.courts)}"
-                )
+                raise InvalidRequest(words.no_such_court(query.court, self.facility))
         problem = self.schedule.date_problem(date, now)
         if problem:
             return Availability(date=date, slots=[], message=problem)
@@ -116,9 +115,9 @@ class BookingService:
             matching = [s for s in on_court if s.time == query.time]
             target = minutes_of(query.time)
         elif query.window is not None:
-            start, end = minutes_of(query.window.start), minutes_of(query.window.end)
-            matching = [s for s in on_court if start <= minutes_of(s.time) and minutes_of(s.time) + duration <= end]
-            target = start
+            window = query.window
+            matching = [s for s in on_court if fits(s.time, duration, window)]
+            target = minutes_of(window.start)
         else:
             matching, target = on_court, None
 
@@ -129,7 +128,7 @@ class BookingService:
             date=date,
             slots=matching,
             alternatives=alternatives,
-            message=describe(date, matching, alternatives),
+            message=words.describe(date, matching, alternatives),
         )
 
     def _free_slots(self, date: dt.date, duration: int, now: dt.datetime) -> list[Slot]:
@@ -176,7 +175,7 @@ class BookingService:
             time=time,
             duration_minutes=duration,
             user_id=user_id,
-            message=f"Booked {court} on {date:%A %d %B} at {time} for {duration} minutes.",
+            message=words.booked(court, date, time, duration),
         )
         starts_at = self._starts_at(booking)
         puts = self._booking_puts(booking, starts_at, now)
@@ -185,7 +184,7 @@ class BookingService:
             held = self._overlapping(active, user_id, booking)
             if held is not None:
                 if (held.court, held.date, held.time, held.duration_minutes) == (court, date, time, duration):
-                    return held.model_copy(update={"already_held": True, "message": f"You already have {held.message}"})
+                    return held.model_copy(update={"already_held": True, "message": words.already_have(held.message)})
                 raise AlreadyBooked(held.message.rstrip("."))
             if len(active) >= self.facility.max_active_bookings:
                 raise LimitReached(self.facility.max_active_bookings)
@@ -204,19 +203,16 @@ class BookingService:
                 if self._holds(booking):
                     return booking  # our own write, whose answer was lost and retried: the booking is ours
                 if reasons[-1] != "ConditionalCheckFailed":
-                    raise SlotTaken(f"{court} at {time} on {date:%A %d %B} is already booked.")
+                    raise SlotTaken(words.slot_taken(court, date, time))
                 # The person's own list changed too: perhaps the same request, a moment faster. Read it again.
             _backoff()  # the user's list changed under us (another booking of theirs): read it again
-        raise ServiceUnavailable("too many simultaneous requests for this user; try again")
+        raise ServiceUnavailable(words.TOO_BUSY_USER)
 
     def upcoming(self, user_id: str) -> BookingList:
         """The user's bookings that have not started yet, soonest first: one strongly consistent GetItem."""
         active, _version = self._active(user_id, self._clock())
         bookings = sorted((_booking_from(i, user_id, s) for i, s in active.items()), key=lambda b: (b.date, b.time))
-        if not bookings:
-            return BookingList(bookings=[], message="You have no upcoming bookings.")
-        lines = "; ".join(f"{b.court} on {b.date:%a %d %b} at {b.time}" for b in bookings)
-        return BookingList(bookings=bookings, message=f"Your upcoming bookings: {lines}.")
+        return BookingList(bookings=bookings, message=words.upcoming(bookings))
 
     def get(self, user_id: str, booking_id: str) -> Booking:
         """One of the user's bookings. Someone else's booking is 'not found', exactly like a missing one."""
@@ -231,7 +227,7 @@ class BookingService:
         """Cancel one of the user's bookings that has not started; its slots are free at once."""
         booking = self.get(user_id, booking_id)
         if self.schedule.start_instant(booking.date, booking.time) <= self._clock():
-            raise TooLate(f"The booking on {booking.date:%A %d %B} at {booking.time} has started or is over.")
+            raise TooLate(words.too_late(booking.date, booking.time))
         owned = {":id": {"S": booking_id}, ":u": {"S": user_id}}
         deletes = [
             {
@@ -271,11 +267,11 @@ class BookingService:
                 raise NotFound(booking_id)  # cancelled a moment ago by another request
             _backoff()
         else:
-            raise ServiceUnavailable("too many simultaneous requests for this booking; try again")
+            raise ServiceUnavailable(words.TOO_BUSY_BOOKING)
         return booking.model_copy(
             update={
                 "status": "cancelled",
-                "message": f"Cancelled {booking.court} on {booking.date:%A %d %B} at {booking.time}.",
+                "message": words.cancelled(booking),
             }
         )
 
@@ -312,9 +308,7 @@ class BookingService:
         try:
             return self._holds(booking)
         except ServiceUnavailable:
-            raise ServiceUnavailable(
-                f"{failure.message}; the booking may or may not have been made: check your bookings before retrying"
-            ) from failure
+            raise ServiceUnavailable(words.may_or_may_not_be_booked(failure.message)) from failure
 
     def _active(self, user_id: str, now: dt.datetime) -> tuple[dict[str, dict[str, Any]], int | None]:
         """The user's upcoming bookings {id: summary} and the version read (None: no item yet)."""
@@ -377,14 +371,10 @@ class BookingService:
             return getattr(self._db, operation)(**kwargs)
         except ClientError as exc:
             if exc.response["Error"]["Code"] in _THROTTLING:
-                raise ServiceUnavailable(
-                    f"DynamoDB is throttling or unavailable ({exc.response['Error']['Code']}); try again shortly"
-                ) from exc
+                raise ServiceUnavailable(words.dynamodb_throttled(exc.response["Error"]["Code"])) from exc
             raise
         except BotoCoreError as exc:
-            raise ServiceUnavailable(
-                f"DynamoDB could not be reached ({type(exc).__name__}); try again shortly"
-            ) from exc
+            raise ServiceUnavailable(words.dynamodb_unreachable(type(exc).__name__)) from exc
 
 
 def user_key(user_id: str) -> dict[str, Any]:
@@ -422,7 +412,7 @@ def _booking_from(booking_id: str, user_id: str, item: dict[str, Any]) -> Bookin
         time=start,
         duration_minutes=duration,
         user_id=user_id,
-        message=f"{court} on {date:%A %d %B} at {start} for {duration} minutes.",
+        message=words.booking_summary(court, date, start, duration),
     )
 
 
@@ -440,21 +430,4 @@ def nearest(free: Iterable[Slot], target: int, court: str | None) -> list[Slot]:
     return ranked[:MAX_ALTERNATIVES]
 
 
-def describe(date: dt.date, matching: list[Slot], alternatives: list[Slot]) -> str:
-    day = f"{date:%A %d %B}"
-    if matching:
-        return f"{len(matching)} free slot{'s' if len(matching) != 1 else ''} on {day}: {summarise(matching)}."
-    if alternatives:
-        return f"Nothing free at the time asked on {day}. Nearest free: {summarise(alternatives)}."
-    return f"Nothing is free on {day}."
-
-
-def summarise(slots: Iterable[Slot]) -> str:
-    """'15:00 (Court A, Court B), 16:00 (Court C)' in time order."""
-    by_time: dict[str, list[str]] = {}
-    for slot in slots:
-        by_time.setdefault(slot.time, []).append(slot.court)
-    return ", ".join(f"{t} ({', '.join(courts)})" for t, courts in sorted(by_time.items()))
-
-
-__all__ = ["BookingService", "describe", "hhmm", "nearest", "summarise"]
+__all__ = ["BookingService", "nearest"]

@@ -43,6 +43,11 @@ class ConfigurationError(RuntimeError):
     """A setting is missing or unusable; raised at start-up, never for user input."""
 
 
+def read(name: str, default: str | None = None) -> str:
+    """A variable's value, stripped; its default when unset or blank; ConfigurationError when required."""
+    return _get(name, default)
+
+
 def _get(name: str, default: str | None = None) -> str:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
@@ -138,52 +143,10 @@ class Facility:
         return None
 
 
-@dataclass(frozen=True)
-class OpenAISettings:
-    model: str
-    api_key: str | None
-    base_url: str | None
-    key_parameter: str | None
-    key_secret: str | None
-    timeout_seconds: float
-
-    @property
-    def configured(self) -> bool:
-        return bool(self.api_key or self.key_parameter or self.key_secret)
-
-    @classmethod
-    def from_env(cls) -> OpenAISettings:
-        raw_timeout = _get(OPENAI_TIMEOUT_SECONDS, "4")
-        try:
-            timeout = float(raw_timeout)
-        except ValueError as exc:
-            raise ConfigurationError(f"{OPENAI_TIMEOUT_SECONDS}={raw_timeout!r} is not a number") from exc
-        return cls(
-            model=_get(OPENAI_MODEL, "gpt-4o-mini"),
-            api_key=os.environ.get(OPENAI_API_KEY) or None,
-            base_url=os.environ.get(OPENAI_BASE_URL) or None,
-            key_parameter=os.environ.get(OPENAI_API_KEY_PARAMETER) or None,
-            key_secret=os.environ.get(OPENAI_API_KEY_SECRET) or None,
-            timeout_seconds=timeout,
-        )
-
-    def __repr__(self) -> str:  # never print the key
-        return (
-            f"OpenAISettings(model={self.model!r}, api_key={'***' if self.api_key else None}, "
-            f"base_url={self.base_url!r}, key_parameter={self.key_parameter!r}, "
-            f"key_secret={self.key_secret!r}, timeout_seconds={self.timeout_seconds})"
-        )
-
-
 @lru_cache(maxsize=1)
 def facility() -> Facility:
     """The facility, read from the environment once per container."""
     return Facility.from_env()
-
-
-@lru_cache(maxsize=1)
-def openai_settings() -> OpenAISettings:
-    return OpenAISettings.from_env()
 
 
 def table_name() -> str:
@@ -215,4 +178,3 @@ def function_name(variable: str) -> str:
 def reset() -> None:
     """Forget cached settings (tests change the environment between cases)."""
     facility.cache_clear()
-    openai_settings.cache_clear()

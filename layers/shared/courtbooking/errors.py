@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import words
 from .models import ErrorCode
 
 
@@ -15,7 +16,7 @@ class ServiceError(Exception):
 
 
 class SlotTaken(ServiceError):
-    def __init__(self, message: str = "That slot has just been booked by someone else.") -> None:
+    def __init__(self, message: str = words.SLOT_JUST_TAKEN) -> None:
         super().__init__(ErrorCode.SLOT_TAKEN, message)
 
 
@@ -41,25 +42,19 @@ class NotFound(ServiceError):
     does not exist or belongs to someone else, so ids cannot be probed."""
 
     def __init__(self, booking_id: str) -> None:
-        super().__init__(ErrorCode.NOT_FOUND, f"You have no booking with id {booking_id}.")
+        super().__init__(ErrorCode.NOT_FOUND, words.not_found(booking_id))
 
 
 class LimitReached(ServiceError):
     def __init__(self, limit: int) -> None:
-        super().__init__(
-            ErrorCode.LIMIT_REACHED,
-            f"You already have {limit} upcoming bookings, the most allowed; cancel one to book another.",
-        )
+        super().__init__(ErrorCode.LIMIT_REACHED, words.limit_reached(limit))
 
 
 class AlreadyBooked(ServiceError):
     """The person holds another court at an overlapping time: one court at a time per person."""
 
     def __init__(self, held: str) -> None:
-        super().__init__(
-            ErrorCode.ALREADY_BOOKED,
-            f"You already have {held}, at the same time; one person can hold one court at a time.",
-        )
+        super().__init__(ErrorCode.ALREADY_BOOKED, words.overlapping(held))
 
 
 class TooLate(ServiceError):

@@ -55,6 +55,9 @@ class Contract(BaseModel):
 
 
 class ErrorCode(StrEnum):
+    """Every code an error can carry. The services answer all but the last three in their envelopes;
+    the last three are the orchestrator's own, over HTTP only."""
+
     INVALID_REQUEST = "INVALID_REQUEST"
     UNAUTHORIZED = "UNAUTHORIZED"
     SLOT_TAKEN = "SLOT_TAKEN"
@@ -66,6 +69,10 @@ class ErrorCode(StrEnum):
     IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
     REQUEST_IN_PROGRESS = "REQUEST_IN_PROGRESS"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    # HTTP only (the orchestrator): a service failed or timed out; a body of another media type.
+    SERVICE_FAILED = "SERVICE_FAILED"
+    SERVICE_TIMEOUT = "SERVICE_TIMEOUT"
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
 
 
 # --- intent parser ------------------------------------------------------------

@@ -16,8 +16,10 @@ import datetime as dt
 import math
 import re
 
+from . import words
 from .config import Facility
 from .errors import SlotInvalid
+from .models import TimeWindow
 
 MAX_BOOKING_MINUTES = 180
 _SEPARATOR = "|"
@@ -32,6 +34,17 @@ def hhmm(minutes: int) -> str:
 def minutes_of(value: str) -> int:
     hours, minutes = value.split(":")
     return int(hours) * 60 + int(minutes)
+
+
+def fits(time: str, duration_minutes: int, window: TimeWindow) -> bool:
+    """A slot of this length, starting at `time`, is played inside the window (what may be offered for it)."""
+    start = minutes_of(time)
+    return minutes_of(window.start) <= start and start + duration_minutes <= minutes_of(window.end)
+
+
+def starts_in(time: str, window: TimeWindow) -> bool:
+    """A booking starting at `time` is one the person means by this window ("my booking this afternoon")."""
+    return window.start <= time < window.end
 
 
 class Schedule:
@@ -50,18 +63,15 @@ class Schedule:
         """
         found = _SLOT_ID.fullmatch(slot_id)
         if found is None:
-            raise SlotInvalid(f"slot_id {slot_id!r} is not of the form {SLOT_ID_FORM}, e.g. 2026-12-02T15:00|Court A")
+            raise SlotInvalid(words.slot_id_form(slot_id, SLOT_ID_FORM))
         date_text, time_text, court_name = found.groups()
         try:
             date = dt.date.fromisoformat(date_text)
             dt.time.fromisoformat(time_text)
         except ValueError:
-            raise SlotInvalid(f"slot_id {slot_id!r} does not hold a real date and time") from None
+            raise SlotInvalid(words.slot_id_not_real(slot_id)) from None
         if court_name not in self.facility.courts:
-            raise SlotInvalid(
-                f"there is no court called {court_name!r} (a slot id names a court exactly as configured); "
-                f"courts: {', '.join(self.facility.courts)}"
-            )
+            raise SlotInvalid(words.no_such_court_in_slot_id(court_name, self.facility))
         return court_name, date, time_text
 
     # --- durations -------------------------------------------------------------
@@ -78,9 +88,9 @@ class Schedule:
         if duration_minutes is None:
             return step
         if duration_minutes % step:
-            raise SlotInvalid(f"duration_minutes must be a multiple of {step}")
+            raise SlotInvalid(words.duration_not_whole_slots(step))
         if duration_minutes > self._max_minutes():
-            raise SlotInvalid(f"a booking may last at most {self._max_minutes()} minutes")
+            raise SlotInvalid(words.duration_too_long(self._max_minutes()))
         return duration_minutes
 
     def _max_minutes(self) -> int:
@@ -105,9 +115,7 @@ class Schedule:
         """The instant a slot starts; SlotInvalid for a wall time that does not exist that day."""
         instant = self.wall_time(date, time)
         if instant is None:
-            raise SlotInvalid(
-                f"{time} does not exist on {date:%A %d %B %Y} in {self.facility.timezone}: the clocks go forward"
-            )
+            raise SlotInvalid(words.wall_time_skipped(time, date, self.facility))
         return instant
 
     def starts(self, duration_minutes: int, date: dt.date | None = None) -> list[str]:
@@ -132,12 +140,9 @@ class Schedule:
         """Why nothing can be booked on this date, or None when the date is open."""
         today = self.local_now(now).date()
         if date < today:
-            return f"{date:%A %d %B %Y} is in the past."
+            return words.in_the_past(date)
         if date > self.last_bookable_date(now):
-            return (
-                f"Courts can be booked up to {self.facility.horizon_days} days ahead "
-                f"(until {self.last_bookable_date(now):%A %d %B})."
-            )
+            return words.beyond_horizon(self.facility, self.last_bookable_date(now))
         return None
 
     def check_bookable(self, court: str, date: dt.date, time: str, duration_minutes: int, now: dt.datetime) -> None:
@@ -146,11 +151,7 @@ class Schedule:
         if problem:
             raise SlotInvalid(problem)
         if time not in self.starts(duration_minutes, date):
-            f = self.facility
-            raise SlotInvalid(
-                f"{time} for {duration_minutes} minutes is not a bookable start: courts open "
-                f"{f.opening:%H:%M}-{f.closing:%H:%M} in {f.slot_minutes}-minute slots"
-            )
+            raise SlotInvalid(words.not_a_start(time, duration_minutes, self.facility))
         if self.start_instant(date, time) <= now:
-            raise SlotInvalid(f"{date.isoformat()} {time} has already started")
+            raise SlotInvalid(words.already_started(date, time))
         del court  # the court was resolved against the facility when the id was parsed

@@ -16,7 +16,16 @@ import pytest
 
 from intent import IntentService
 from intent.llm import client_for
-from tests.intent.fakes import TEST_KEY, FakeOpenAI, Reply, answer, completion, error, make_facility, openai_settings
+from tests.intent_parser.fakes import (
+    TEST_KEY,
+    FakeOpenAI,
+    Reply,
+    answer,
+    completion,
+    error,
+    make_facility,
+    openai_settings,
+)
 
 NOW = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)  # Friday 27 November, 10:00 in London
 MESSAGE = "Book court B tomorrow at 3pm"

@@ -1,4 +1,4 @@
-"""Accuracy of the offline parser over the labelled corpus (tests/intent/corpus.jsonl).
+"""Accuracy of the offline parser over the labelled corpus (tests/intent_parser/corpus.jsonl).
 
 Each line: {"message", "now" (ISO instant), "timezone", "category",
 "expected": {"action", "date", "time", "window", "court", "duration_minutes"}}.
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from intent.offline import OfflineParser
-from tests.intent.fakes import instant, make_facility
+from tests.intent_parser.fakes import instant, make_facility
 
 TARGET = 0.97
 HEADLINE = ("action", "date", "time")

@@ -1,4 +1,4 @@
-"""Fixtures for the intent parser tests (helpers live in `tests/intent/fakes.py`)."""
+"""Fixtures for the intent parser tests (helpers live in `tests/intent_parser/fakes.py`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from courtbooking.config import Facility
-from tests.intent.fakes import FakeOpenAI, load_corpus, make_facility
+from tests.intent_parser.fakes import FakeOpenAI, load_corpus, make_facility
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from moto import mock_aws
 
 from intent import IntentService, llm
 from intent.llm import _key_from
-from tests.intent.fakes import FakeOpenAI, answer, make_facility, offline_settings, openai_settings
+from tests.intent_parser.fakes import FakeOpenAI, answer, make_facility, offline_settings, openai_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
@@ -33,7 +33,8 @@ def test_openai_is_imported_only_when_openai_is_configured_and_used() -> None:
     code = textwrap.dedent(
         """
         import datetime as dt, sys
-        from courtbooking.config import Facility, OpenAISettings
+        from courtbooking.config import Facility
+        from intent.settings import OpenAISettings
         from intent import IntentService
         from zoneinfo import ZoneInfo
 

@@ -1,0 +1,92 @@
+"""Step 7, the action: what the wording asks for, and whether it asks anything at all.
+
+cancel > list > an explicit "book/reserve" > check wording ("what's free", "any courts",
+"is ... available", "availability", open questions) > weaker list wording > book when a
+date, time or window was given > null. "don't book", "move my booking": never a booking.
+Wording that instructs the system ("ignore previous instructions", `<system>`) is no
+request at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+from courtbooking.models import Action
+
+from .normalise import ANY_WEEKDAY, MAX_PARSE_CHARS
+
+_CANCEL = re.compile(
+    r"\bcancel\w*|\bcall\s+off\b|\bun-?book\b|\b(?:delete|remove|scrap|drop|ditch)\s+(?:my|the|our|that|this)\b"
+    rf"|\b(?:cant|cannot|can\s+not|wont|will\s+not)\s+make\s+(?:it|my|the|our|today|tonight|tomorrow|{ANY_WEEKDAY})\b"
+    r"|\bno\s+longer\s+(?:need|want|coming)\b"
+)
+_LIST = re.compile(
+    r"\b(?:my|our)\s+(?:upcoming\s+|current\s+|existing\s+|future\s+|next\s+|court\s+)?(?:bookings?|reservations?)\b"
+    r"|\bwhat\s+(?:have|did|do)\s+(?:i|we)\s+(?:got\s+)?(?:booked|book|reserved|reserve)\b"
+    r"|\bwhat\s+(?:i|we)\s+(?:have\s+)?booked\b"
+    r"|\bwhat\s+(?:am|are)\s+(?:i|we)\s+booked\b|\bwhen\s+am\s+i\s+(?:playing|booked)\b|\bam\s+i\s+booked\b"
+    r"|\b(?:do|have)\s+(?:i|we)\s+(?:got\s+|have\s+)?(?:any(?:thing)?|a)\s+(?:bookings?|reservations?|booked)\b"
+    r"|\b(?:show|list|see|view)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?(?:my|our)\b"
+)
+_LIST_WEAK = re.compile(
+    r"\b(?:what|which|any|all)\s+(?:of\s+)?(?:my\s+|the\s+|our\s+)?(?:bookings|reservations)\b|\bunder\s+my\s+name\b"
+    r"|\b(?:bookings|reservations)\s+(?:do|have)\s+(?:i|we)\b"
+)
+# Wording that instructs the system rather than asks for a court: such a message is no request at all.
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|the|your|of)\s+)*"
+    r"(?:(?:previous|prior|above|earlier|preceding|system|original)\s+)?(?:instructions?|prompts?|rules|directions|guidelines)\b"
+    r"|\b(?:ignore|disregard)\s+(?:all\s+of\s+)?(?:the\s+)?above\b|\bsystem\s+prompt\b|\byou\s+are\s+now\b"
+    r"|\bdeveloper\s+mode\b|\bjailbreak|\bnew\s+instructions\b|\bpretend\s+(?:to\s+be|you\s+are)\b"
+    r"|\b(?:print|reveal|show|repeat)\s+(?:me\s+)?your\s+(?:instructions|prompt|rules)\b"
+)
+_ROLE_MARKUP = re.compile(r"<\s*/?\s*(?:system|message|user|assistant|instructions?)\s*>|^\s*system\s*:", re.IGNORECASE)
+_BOOK = re.compile(
+    r"(?<!to )\b(?:book|reserve|rebook)\b"
+    r"|\b(?:want|like|need|wish|wanna|love|able|possible|going|trying|hoping|gonna|keen)\s+to\s+(?:book|reserve)\b"
+    r"|\bmake\s+(?:me\s+)?(?:a|an)\s+(?:booking|reservation)\b|\b(?:sign|put|pencil)\s+(?:me|us)\s+(?:up|down|in)\b"
+    r"|\bgrab\b|\bget\s+(?:me|us)\b|\bi(?:ll|\s+will)\s+take\b|\block\s+in\b|\bsecure\s+(?:me\s+)?a\b"
+)
+_CHECK = re.compile(
+    r"\b(?:free|available|availability|availabilities|vacant|vacancy|vacancies|open|taken|busy|booked|full|spare)\b"
+    r"|\bany\s+(?:courts?|slots?|space|spaces|room|gaps?|openings?|times)\b|\b(?:what|which)\s+(?:courts?|slots?|times?)\b"
+    r"|\bwhats\s+(?:left|on)\b|\bcheck\b|\bsee\s+if\b|\bwhen\s+can\s+(?:i|we)\b|\bis\s+there\s+(?:a|any|anything)\b"
+    r"|\banything\s+(?:going|on|left|doing)\b|\b(?:courts|anything)\b[^.!]*\?"
+    r"|\bare\s+there\b|\bhow\s+busy\b|\bshow\s+me\b|\blook\s+up\b|\bwhat\s+have\s+you\s+got\b|\bdo\s+you\s+have\b"
+    r"|\bgot\s+any(?:thing)?\b|\bwhat\s+can\s+i\s+get\b|\b(?:what|how)\s+about\b"
+)
+_WEAK_BOOK = re.compile(
+    r"\b(?:want|need|id\s+like|would\s+like|wanna|looking\s+for|after)\s+(?:a\s+|to\s+play|to\s+get\s+a\s+|some\s+)?"
+    r"(?:court|game|slot|session|hit|to\s+play|tennis)\b|\bget\s+(?:a\s+)?court\b|\bhave\s+(?:a\s+)?court\b"
+    r"|\blets\s+play\b|\bcourt\s+please\b"
+)
+
+
+_NOT_A_BOOKING = re.compile(
+    r"\b(?:don'?t|do\s+not|never|no\s+need\s+to|not\s+to)\s+(?:\w+\s+){0,2}?(?:book|reserve)"
+    r"|\b(?:move|reschedule|re-schedule|change|switch|swap|shift|postpone)\b.{0,40}?\b(?:booking|reservation)"
+)
+
+
+def is_instruction(normal: str, message: str) -> bool:
+    """Wording that tries to instruct the system rather than ask for a court (`normal` is the normalised message)."""
+    return bool(_INJECTION.search(normal) or _ROLE_MARKUP.search(message[:MAX_PARSE_CHARS]))
+
+
+def action(text: str, has_when: bool) -> Action | None:
+    """The action `text` (the normalised message) asks for; `has_when` when it gave a date, time or window."""
+    if _NOT_A_BOOKING.search(text):
+        return None  # "don't book ...", "move my booking to ...": never read as a request to book
+    if _CANCEL.search(text):
+        return "cancel"
+    if _LIST.search(text):
+        return "list"
+    if _BOOK.search(text):
+        return "book"
+    if _CHECK.search(text):
+        return "check"
+    if _LIST_WEAK.search(text):
+        return "list"
+    if has_when or _WEAK_BOOK.search(text):
+        return "book"
+    return None

@@ -1,0 +1,84 @@
+"""The orchestrator's HTTP API: one resolver with a router per resource, and the handler that serves it.
+
+`make_handler(invoker)` is how the services are wired: the deployed handler
+(`orchestrator_function.handler`) reaches them with boto3 Lambda invokes, made
+once per container; the tests hand in an invoker of their own. Before routing,
+a body that cannot be read is answered (orchestration.http_body); each request
+gets its own `Services`, with the API request id for every service's logs and
+one time budget for all its calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.logging import correlation_paths
+
+from courtbooking import config, idempotency
+from courtbooking.aws import lambda_client
+
+from . import http_errors
+from .http_body import BodyRefused, as_json_request
+from .routes import availability, bookings, chat, health
+from .services import Invoker, LambdaInvoker, Service, Services
+
+logger = Logger()
+tracer = Tracer()
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def build_app() -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+    app.enable_swagger(
+        path="/swagger",
+        title="Court booking API",
+        version="1.0.0",
+        description=(
+            "Book tennis courts in plain words (POST /chat) or step by step (GET /availability, POST /bookings). "
+            "With sign-in on, send `Authorization: Bearer <token>`; GET /swagger?format=json is this document."
+        ),
+        security_schemes={"bearer": HTTPBearer(bearerFormat="JWT")},
+        security=[{"bearer": []}],
+    )
+    for router in (health.router, chat.router, availability.router, bookings.router):
+        app.include_router(router)
+    http_errors.register(app)
+    return app
+
+
+app = build_app()
+
+
+@lru_cache(maxsize=1)
+def lambda_invoker() -> Invoker:
+    """The services as deployed: boto3 Lambda invokes of the functions the template names (once per container)."""
+    names = {
+        Service.INTENT_PARSER: config.function_name(config.INTENT_PARSER_FUNCTION),
+        Service.AVAILABILITY: config.function_name(config.AVAILABILITY_FUNCTION),
+        Service.BOOKING: config.function_name(config.BOOKING_FUNCTION),
+    }
+    return LambdaInvoker(lambda_client, names)
+
+
+def make_handler(invoker: Callable[[], Invoker] = lambda_invoker) -> Handler:
+    """The Lambda handler, reaching the services through `invoker()`."""
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    @tracer.capture_lambda_handler
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        idempotency.register_context(context)
+        try:
+            event = as_json_request(event)
+        except BodyRefused as refusal:
+            return http_errors.refused_body(refusal)
+        request_id = (event.get("requestContext") or {}).get("requestId")
+        app.append_context(services=Services(invoker(), correlation_id=request_id))
+        return app.resolve(event, context)
+
+    return handler

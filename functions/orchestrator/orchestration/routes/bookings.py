@@ -1,0 +1,114 @@
+"""/bookings: book a slot by its id, list mine, read one, cancel one; always the caller's own."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from courtbooking.models import Booking, BookingList, BookSlotRequest
+
+from ..responses import (
+    ANY_ROUTE,
+    BAD_BOOKING_ID,
+    BAD_HEADERS,
+    BAD_REQUEST,
+    CALLS_SERVICES,
+    LARGE_BODY,
+    NO_422,
+    NOT_FOUND,
+    SIGNED_IN,
+    answer,
+    responses,
+)
+from . import caller, key, services
+
+router = Router()
+
+
+@router.post(
+    "/bookings",
+    responses=responses(
+        {201: "Booked.", 200: "The caller already held this very slot: that booking (already_held), nothing new."},
+        {
+            400: answer(f"{BAD_REQUEST}{BAD_HEADERS}."),
+            409: answer(
+                "SLOT_TAKEN: someone holds the slot; LIMIT_REACHED: the most upcoming bookings allowed are held; "
+                "ALREADY_BOOKED: the caller holds another court at an overlapping time; "
+                "REQUEST_IN_PROGRESS: the same Idempotency-Key is still being answered (Retry-After).",
+                retry_after=True,
+            ),
+            422: answer(
+                "SLOT_INVALID: no such slot, a slot that has started, is past the booking horizon or has a "
+                "duration that is not whole slots; IDEMPOTENCY_CONFLICT: the key was used for another request."
+            ),
+        },
+        ANY_ROUTE,
+        SIGNED_IN,
+        LARGE_BODY,
+        CALLS_SERVICES,
+    ),
+)
+def create_booking(request: Annotated[BookSlotRequest, Body(embed=False)]) -> Response[Booking]:
+    """Book a slot by its slot_id (from GET /availability). Honours the Idempotency-Key header."""
+    booking = services(router).book(
+        request.slot_id, caller(router), request.duration_minutes, idempotency_key=key(router)
+    )
+    return Response(
+        status_code=HTTPStatus.OK if booking.already_held else HTTPStatus.CREATED,
+        content_type=content_types.APPLICATION_JSON,
+        body=booking.model_dump(mode="json"),
+    )
+
+
+@router.get(
+    "/bookings",
+    responses=responses(
+        {200: "The caller's upcoming bookings."},
+        {400: answer(f"INVALID_REQUEST{BAD_HEADERS}.")},
+        NO_422,
+        ANY_ROUTE,
+        SIGNED_IN,
+        CALLS_SERVICES,
+    ),
+)
+def my_bookings() -> BookingList:
+    """The caller's upcoming bookings."""
+    return services(router).bookings(caller(router))
+
+
+@router.get(
+    "/bookings/<booking_id>",
+    responses=responses(
+        {200: "The booking."},
+        {400: answer(BAD_BOOKING_ID)},
+        NOT_FOUND,
+        NO_422,
+        ANY_ROUTE,
+        SIGNED_IN,
+        CALLS_SERVICES,
+    ),
+)
+def get_booking(booking_id: str) -> Booking:
+    """One of the caller's bookings; anyone else's is 404, exactly like a missing one."""
+    return services(router).booking(caller(router), booking_id)
+
+
+@router.delete(
+    "/bookings/<booking_id>",
+    responses=responses(
+        {200: "Cancelled: the booking with status cancelled; the slot is free again."},
+        {400: answer(BAD_BOOKING_ID), 409: answer("TOO_LATE: the booking has started or is over.")},
+        NOT_FOUND,
+        NO_422,
+        ANY_ROUTE,
+        SIGNED_IN,
+        CALLS_SERVICES,
+    ),
+)
+def cancel_booking(booking_id: str) -> Booking:
+    """Cancel one of the caller's bookings that has not started; the slot is free again at once."""
+    return services(router).cancel(caller(router), booking_id)

@@ -1,0 +1,172 @@
+"""How the orchestrator reaches the three services, and the typed calls it makes to them.
+
+`Invoker` is one interface: in AWS (and in the local stack, through
+`AWS_ENDPOINT_URL_LAMBDA`) it is `LambdaInvoker`, boto3 `lambda.invoke`,
+RequestResponse, never retried by botocore. The functional tests hand the
+orchestrator an in-process invoker of their own (tests/functions). `Services`
+turns each call into a typed answer (a contract of `courtbooking.models`), a
+`Refused` (the service answered `success: false`), or a `DownstreamFailure`
+(it crashed, timed out, or answered outside its contract), all inside one time
+budget per API request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from time import monotonic
+from typing import Any, Protocol, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, ReadTimeoutError
+from pydantic import BaseModel, ValidationError
+
+from courtbooking.errors import ServiceError, ServiceUnavailable
+from courtbooking.models import Availability, Booking, BookingList, ErrorCode, Intent
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+# API Gateway gives an integration 30 s; keep the whole request well inside it.
+REQUEST_BUDGET_SECONDS = 25.0
+MIN_CALL_SECONDS = 1.0
+
+# The slowest service's Timeout in template.yaml (IntentParserFunction) plus a margin.
+DEFAULT_INVOKE_TIMEOUT_SECONDS = 11.0
+
+
+class Service(StrEnum):
+    INTENT_PARSER = "intent parser"
+    AVAILABILITY = "availability"
+    BOOKING = "booking"
+
+
+class DownstreamFailure(Exception):
+    """A service crashed, timed out, or answered something that is not its contract."""
+
+    def __init__(self, service: Service, kind: str, detail: str) -> None:
+        super().__init__(f"the {service} service {kind}: {detail}")
+        self.service = service
+        self.kind = kind  # "failed" | "timed out" | "answered malformed output" | "is unavailable"
+        self.detail = detail
+
+    @property
+    def timed_out(self) -> bool:
+        return self.kind == "timed out"
+
+
+class Invoker(Protocol):
+    def invoke(self, service: Service, payload: dict[str, Any], timeout: float | None = None) -> Any:
+        """Invoke a service synchronously and return its decoded JSON answer within `timeout` seconds."""
+        ...
+
+
+def decode_answer(service: Service, raw: bytes | str) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise DownstreamFailure(service, "answered malformed output", "the answer is not JSON") from None
+
+
+class LambdaInvoker:
+    """boto3 `lambda.invoke`; `client_for(timeout)` gives a client whose read timeout is `timeout`."""
+
+    def __init__(self, client_for: Callable[[float], Any], function_names: Mapping[Service, str]) -> None:
+        self._client_for = client_for
+        self._names = dict(function_names)
+
+    def invoke(self, service: Service, payload: dict[str, Any], timeout: float | None = None) -> Any:
+        name = self._names[service]
+        client = self._client_for(min(timeout or DEFAULT_INVOKE_TIMEOUT_SECONDS, DEFAULT_INVOKE_TIMEOUT_SECONDS))
+        try:
+            response = client.invoke(
+                FunctionName=name,
+                InvocationType="RequestResponse",
+                Payload=json.dumps(payload).encode(),
+            )
+            raw = response["Payload"].read()
+        except ReadTimeoutError:
+            raise DownstreamFailure(service, "timed out", f"no answer from {name} in time") from None
+        except (ConnectTimeoutError, BotoCoreError) as exc:
+            raise DownstreamFailure(service, "is unavailable", f"{name} could not be reached ({exc})") from None
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            raise DownstreamFailure(
+                service, "is unavailable", f"{name}: {error.get('Code')}: {error.get('Message')}"
+            ) from None
+        if response.get("FunctionError"):
+            body = decode_answer(service, raw) if raw else {}
+            message = body.get("errorMessage", "") if isinstance(body, dict) else ""
+            kind = "timed out" if "timed out" in message.lower() else "failed"
+            raise DownstreamFailure(service, kind, message or response["FunctionError"])
+        return decode_answer(service, raw)
+
+
+class Refused(ServiceError):
+    """A service answered `success: false` with this code."""
+
+
+class Services:
+    """Typed calls to the three services for one API request.
+
+    The request's id goes to every service's logs, and all calls share one time
+    budget so the whole request is answered inside API Gateway's 30 s limit: a
+    call gets at most what is left, and none starts without a useful amount left.
+    """
+
+    def __init__(
+        self,
+        invoker: Invoker,
+        correlation_id: str | None = None,
+        budget_seconds: float = REQUEST_BUDGET_SECONDS,
+    ) -> None:
+        self._invoker = invoker
+        self._correlation_id = correlation_id
+        self._deadline = monotonic() + budget_seconds
+
+    def parse(self, message: str, now: dt.datetime) -> Intent:
+        return self._call(Service.INTENT_PARSER, {"message": message, "now": now.isoformat()}, Intent)
+
+    def availability(self, query: dict[str, Any]) -> Availability:
+        return self._call(Service.AVAILABILITY, {"intent": query}, Availability)
+
+    def book(
+        self,
+        slot_id: str,
+        user_id: str,
+        duration_minutes: int | None = None,
+        idempotency_key: str | None = None,
+        request_fingerprint: str | None = None,
+    ) -> Booking:
+        payload: dict[str, Any] = {"slot_id": slot_id, "user_id": user_id, "duration_minutes": duration_minutes}
+        if idempotency_key:
+            payload |= {"idempotency_key": idempotency_key, "request_fingerprint": request_fingerprint}
+        return self._call(Service.BOOKING, payload, Booking)
+
+    def bookings(self, user_id: str) -> BookingList:
+        return self._call(Service.BOOKING, {"operation": "list", "user_id": user_id}, BookingList)
+
+    def booking(self, user_id: str, booking_id: str) -> Booking:
+        return self._call(Service.BOOKING, {"operation": "get", "user_id": user_id, "booking_id": booking_id}, Booking)
+
+    def cancel(self, user_id: str, booking_id: str) -> Booking:
+        payload = {"operation": "cancel", "user_id": user_id, "booking_id": booking_id}
+        return self._call(Service.BOOKING, payload, Booking)
+
+    def _call(self, service: Service, payload: dict[str, Any], model: type[ModelT]) -> ModelT:
+        if self._correlation_id:
+            payload = {**payload, "correlation_id": self._correlation_id}
+        remaining = self._deadline - monotonic()
+        if remaining < MIN_CALL_SECONDS:
+            raise DownstreamFailure(service, "timed out", "the request's time budget was used up before calling it")
+        answer = self._invoker.invoke(service, payload, timeout=remaining)
+        if not isinstance(answer, dict) or "success" not in answer:
+            raise DownstreamFailure(service, "answered malformed output", "no success/data envelope")
+        try:
+            if answer["success"] is True:
+                return model.model_validate(answer["data"])
+            code, message = answer["error"]["code"], answer["error"]["message"]
+        except (KeyError, TypeError, ValidationError) as exc:
+            raise DownstreamFailure(service, "answered malformed output", str(exc)[:300]) from None
+        if code == ErrorCode.SERVICE_UNAVAILABLE:
+            raise ServiceUnavailable(f"the {service} service is unavailable: {message}")
+        raise Refused(ErrorCode(code) if code in ErrorCode.__members__ else code, message)
