@@ -5,6 +5,7 @@ Operations (the event's `operation`, default "book"):
 - list   {"operation": "list", "user_id"}                  upcoming bookings of the user
 - get    {"operation": "get", "user_id", "booking_id"}
 - cancel {"operation": "cancel", "user_id", "booking_id"}
+- move   {"operation": "move", "user_id", "booking_id", "slot_id", "duration_minutes"?}   atomically
 Every operation acts for exactly one user; another user's booking is NOT_FOUND.
 """
 
@@ -22,7 +23,7 @@ from courtbooking.aws import dynamodb_client
 from courtbooking.booking_service import BookingService
 from courtbooking.envelope import service_handler
 from courtbooking.errors import SlotTaken
-from courtbooking.models import Booking, BookingRequest, BookRequest, ListBookingsRequest
+from courtbooking.models import Booking, BookingRequest, BookRequest, ListBookingsRequest, MoveBookingRequest
 
 logger = Logger()
 tracer = Tracer()
@@ -61,6 +62,12 @@ def _handle(request: BookingRequest) -> BaseModel:
         return book(operation)
     if isinstance(operation, ListBookingsRequest):
         return booking_service().upcoming(operation.user_id)
+    if isinstance(operation, MoveBookingRequest):
+        moved = booking_service().move(
+            operation.user_id, operation.booking_id, operation.slot_id, operation.duration_minutes
+        )
+        logger.info("moved", extra={"booking_id": moved.booking_id, "slot_id": operation.slot_id})
+        return moved
     if operation.operation == "get":
         return booking_service().get(operation.user_id, operation.booking_id)
     cancelled = booking_service().cancel(operation.user_id, operation.booking_id)

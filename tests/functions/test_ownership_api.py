@@ -372,3 +372,23 @@ def test_another_court_at_a_time_the_person_holds_is_refused(
     status, body, _ = call(orchestrator, "POST", "/chat", "alice", {"message": "book court C tomorrow at 11am"})
     assert body["status"] != "booked" or body["booking"]["booking_id"] == held["booking_id"]
     assert [i["booking_id"]["S"] for i in booked_slots(dynamodb, table_name)] == [held["booking_id"]]
+
+
+def test_a_direct_invoke_moves_a_booking_only_for_its_owner(
+    handlers: dict[str, Handler], dynamodb: Any, table_name: str
+) -> None:
+    booking = handlers["BookingFunction"]({"slot_id": slot(15), "user_id": "alice"})["data"]
+    move = {"operation": "move", "booking_id": booking["booking_id"], "slot_id": slot(17, "Court B")}
+    refused = handlers["BookingFunction"]({**move, "user_id": "mallory"})
+    assert refused["error"]["code"] == "NOT_FOUND"
+    moved = handlers["BookingFunction"]({**move, "user_id": "alice"})
+    assert moved["success"] is True
+    assert (moved["data"]["booking_id"], moved["data"]["court"], moved["data"]["time"]) == (
+        booking["booking_id"],
+        "Court B",
+        "17:00",
+    )
+    assert moved["data"]["message"].startswith("Moved to Court B")
+    assert [(i["sk"]["S"], i["booking_id"]["S"]) for i in booked_slots(dynamodb, table_name)] == [
+        ("SLOT#17:00#Court B", booking["booking_id"])
+    ]

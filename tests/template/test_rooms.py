@@ -3,7 +3,7 @@
 - No module under layers/ is used by only one function: what one function alone
   needs lives in that function's folder.
 - No function imports another function's code, and the layer imports no function.
-- The layer stays small (about 1,500 lines): the contracts, errors and envelope,
+- The layer stays small (under 1,800 lines): the contracts, errors and envelope,
   configuration, the AWS clients, BookingService and its schedule, the words.
 """
 
@@ -17,7 +17,8 @@ from local.template import ROOT
 LAYER = ROOT / "layers" / "shared"
 LAYER_PACKAGE = "courtbooking"
 FUNCTIONS = sorted(p for p in (ROOT / "functions").iterdir() if p.is_dir() and not p.name.startswith("_"))
-LAYER_MAX_LINES = 1575  # "about 1,500": it grows with BookingService, not with any one function
+# It grows with BookingService (move) and the contracts (conversation), never with any one function.
+LAYER_MAX_LINES = 1800
 
 
 def python_files(folder: Path) -> list[Path]:

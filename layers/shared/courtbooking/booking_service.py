@@ -275,6 +275,75 @@ class BookingService:
             }
         )
 
+    def move(self, user_id: str, booking_id: str, slot_id: str, duration_minutes: int | None = None) -> Booking:
+        """Move one of the user's bookings to another slot (and length), or leave it exactly as it was.
+
+        One transaction takes the new slot items (each free, or already this booking's),
+        releases the old ones this booking no longer covers, rewrites the booking item
+        (its id stays) and the user's item (conditional on the version read). If the new
+        slot is taken, nothing changes: SlotTaken. The same rules as booking apply: a
+        slot that exists and has not started, within the horizon, one court at a time.
+        """
+        court, date, time = self.schedule.parse_slot_id(slot_id)
+        now = self._clock()
+        for _attempt in range(MAX_WRITE_ATTEMPTS):
+            old = self.get(user_id, booking_id)
+            duration = self.schedule.check_duration(duration_minutes or old.duration_minutes)
+            if self.schedule.start_instant(old.date, old.time) <= now:
+                raise TooLate(words.too_late(old.date, old.time))
+            self.schedule.check_bookable(court, date, time, duration, now)
+            moved = old.model_copy(
+                update={
+                    "court": court,
+                    "date": date,
+                    "time": time,
+                    "duration_minutes": duration,
+                    "message": words.moved(court, date, time, duration),
+                }
+            )
+            if (old.court, old.date, old.time, old.duration_minutes) == (court, date, time, duration):
+                return moved
+            active, version = self._active(user_id, now)
+            others = {k: v for k, v in active.items() if k != booking_id}
+            held = self._overlapping(others, user_id, moved)
+            if held is not None:
+                raise AlreadyBooked(held.message.rstrip("."))
+            starts_at = self._starts_at(moved)
+            user_update = self._user_update(user_id, {**others, booking_id: _summary(moved, starts_at)}, version)
+            reasons = self._transact([*self._move_items(old, moved, starts_at, now), user_update])
+            if reasons is None:
+                return moved
+            new_units = len(self._booking_puts(moved, starts_at, now)) - 1
+            if "ConditionalCheckFailed" in reasons[:new_units] and reasons[-1] != "ConditionalCheckFailed":
+                raise SlotTaken(words.slot_taken(court, date, time))
+            _backoff()  # the booking or the user's list changed under us: read both again
+        raise ServiceUnavailable(words.TOO_BUSY_BOOKING)
+
+    def _move_items(self, old: Booking, moved: Booking, starts_at: str, now: dt.datetime) -> list[dict[str, Any]]:
+        """The new slot items (free, or already this booking's), the booking item, the old slots released."""
+        mine = {":id": {"S": old.booking_id}, ":u": {"S": old.user_id}}
+        puts = self._booking_puts(moved, starts_at, now)
+        for put in puts[:-1]:
+            put["Put"]["ConditionExpression"] = "attribute_not_exists(pk) OR (booking_id = :id AND user_id = :u)"
+            put["Put"]["ExpressionAttributeValues"] = mine
+        booking_put = puts[-1]["Put"]
+        booking_put["ConditionExpression"] = "booking_id = :id AND user_id = :u"
+        booking_put["ExpressionAttributeValues"] = mine
+        new_keys = {(moved.date, unit, moved.court) for unit in self.schedule.units(moved.time, moved.duration_minutes)}
+        releases = [
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": {"pk": {"S": day_key(old.date)}, "sk": {"S": slot_key(unit, old.court)}},
+                    "ConditionExpression": "booking_id = :id AND user_id = :u",
+                    "ExpressionAttributeValues": mine,
+                }
+            }
+            for unit in self.schedule.units(old.time, old.duration_minutes)
+            if (old.date, unit, old.court) not in new_keys
+        ]
+        return [*puts, *releases]
+
     # --- items ---------------------------------------------------------------
     def _starts_at(self, booking: Booking) -> str:
         return self.schedule.start_instant(booking.date, booking.time).astimezone(dt.UTC).isoformat()

@@ -198,10 +198,25 @@ class BookingByIdRequest(Contract):
     booking_id: BookingId
 
 
+class MoveBookingRequest(Contract):
+    """Move a booking to another slot (and length), atomically: it is moved whole, or left as it was."""
+
+    operation: Literal["move"]
+    user_id: UserId
+    booking_id: BookingId
+    slot_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    duration_minutes: Minutes | None = Field(default=None, description="Defaults to the booking's own length.")
+
+
 class BookingRequest(
-    RootModel[Annotated[BookRequest | ListBookingsRequest | BookingByIdRequest, Field(discriminator="operation")]]
+    RootModel[
+        Annotated[
+            BookRequest | ListBookingsRequest | BookingByIdRequest | MoveBookingRequest,
+            Field(discriminator="operation"),
+        ]
+    ]
 ):
-    """The booking service's event: book (default), list, get or cancel, always for one user."""
+    """The booking service's event: book (default), list, get, cancel or move, always for one user."""
 
     @model_validator(mode="before")
     @classmethod

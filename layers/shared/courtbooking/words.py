@@ -45,6 +45,10 @@ def booked(court: str, date: dt.date, time: str, duration: int) -> str:
     return f"Booked {booking_summary(court, date, time, duration)}"
 
 
+def moved(court: str, date: dt.date, time: str, duration: int) -> str:
+    return f"Moved to {booking_summary(court, date, time, duration)}"
+
+
 def already_have(summary: str) -> str:
     return f"You already have {summary}"
 
