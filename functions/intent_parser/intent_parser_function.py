@@ -34,7 +34,7 @@ def intent_service() -> IntentService:
 @metrics.log_metrics
 @service_handler(IntentRequest, logger.set_correlation_id)
 def handler(request: IntentRequest) -> Intent:
-    intent = intent_service().parse(request.message, request.now or utc_now())
+    intent = intent_service().parse(request.message, request.now or utc_now(), request.context)
     if openai_settings().configured and intent.parser == "offline":
         metrics.add_metric(name="OfflineParserFallbacks", unit=MetricUnit.Count, value=1)
     return intent

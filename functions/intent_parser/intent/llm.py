@@ -27,7 +27,7 @@ import openai
 from pydantic import ValidationError
 
 from courtbooking.config import Facility
-from courtbooking.models import Intent
+from courtbooking.models import ConversationContext, Intent
 
 from .prompt import IntentAnswer, build_messages, to_intent
 from .settings import OpenAISettings
@@ -50,7 +50,7 @@ class OpenAIParser:
         self.settings = settings
         self.max_retries = max_retries
 
-    def parse(self, message: str, now: dt.datetime) -> Intent:
+    def parse(self, message: str, now: dt.datetime, context: ConversationContext | None = None) -> Intent:
         if now.tzinfo is None:
             now = now.replace(tzinfo=dt.UTC)
         settings = self.settings

@@ -16,7 +16,7 @@ from aws_lambda_powertools import Logger
 
 from courtbooking.clock import utc_now
 from courtbooking.config import Facility
-from courtbooking.models import Intent
+from courtbooking.models import ConversationContext, Intent
 
 from .offline import OfflineParser
 from .settings import OpenAISettings
@@ -45,8 +45,9 @@ class IntentService:
         self._on_fallback = on_fallback
         self._openai: OpenAIParser | None = None
 
-    def parse(self, message: str, now: dt.datetime | None = None) -> Intent:
-        """What `message` asks for, resolved in the facility's time zone from `now` (default: the current instant)."""
+    def parse(self, message: str, now: dt.datetime | None = None, context: ConversationContext | None = None) -> Intent:
+        """What `message` asks for, resolved in the facility's time zone from `now` (default: the current
+        instant) and in the conversation so far (`context`: the day in focus, the last offers, a question)."""
         if not isinstance(message, str):
             message = "" if message is None else str(message)
         if now is None:
@@ -55,16 +56,16 @@ class IntentService:
             from .llm import OpenAIUnavailable  # imported here: keeps openai out of the offline path
 
             try:
-                return self._openai_parser().parse(message, now)
+                return self._openai_parser().parse(message, now, context)
             except OpenAIUnavailable as exc:
                 self._fell_back(exc.reason, message)
             except Exception as exc:  # never let the AI path take the chat down
                 self._fell_back(f"unexpected error ({type(exc).__name__})", message)
-        return self.parse_offline(message, now)
+        return self.parse_offline(message, now, context)
 
-    def parse_offline(self, message: str, now: dt.datetime) -> Intent:
+    def parse_offline(self, message: str, now: dt.datetime, context: ConversationContext | None = None) -> Intent:
         try:
-            return self.offline.parse(message, now)
+            return self.offline.parse(message, now, context)
         except Exception:  # a bug in a rule must not become a 500; the chat asks again instead
             logger.exception("offline parser failed", extra={"message_length": len(message)})
             return Intent(raw_message=message if isinstance(message, str) else "", parser="offline")

@@ -23,7 +23,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError,
 from pydantic import BaseModel, ValidationError
 
 from courtbooking.errors import ServiceError, ServiceUnavailable
-from courtbooking.models import Availability, Booking, BookingList, ErrorCode, Intent
+from courtbooking.models import Availability, Booking, BookingList, ConversationContext, ErrorCode, Intent
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 # API Gateway gives an integration 30 s; keep the whole request well inside it.
@@ -123,8 +123,11 @@ class Services:
         self._correlation_id = correlation_id
         self._deadline = monotonic() + budget_seconds
 
-    def parse(self, message: str, now: dt.datetime) -> Intent:
-        return self._call(Service.INTENT_PARSER, {"message": message, "now": now.isoformat()}, Intent)
+    def parse(self, message: str, now: dt.datetime, context: ConversationContext | None = None) -> Intent:
+        payload: dict[str, Any] = {"message": message, "now": now.isoformat()}
+        if context is not None:
+            payload["context"] = context.model_dump(mode="json", exclude_defaults=True)
+        return self._call(Service.INTENT_PARSER, payload, Intent)
 
     def availability(self, query: dict[str, Any]) -> Availability:
         return self._call(Service.AVAILABILITY, {"intent": query}, Availability)
@@ -147,6 +150,12 @@ class Services:
 
     def booking(self, user_id: str, booking_id: str) -> Booking:
         return self._call(Service.BOOKING, {"operation": "get", "user_id": user_id, "booking_id": booking_id}, Booking)
+
+    def move(self, user_id: str, booking_id: str, slot_id: str, duration_minutes: int | None = None) -> Booking:
+        payload = {"operation": "move", "user_id": user_id, "booking_id": booking_id, "slot_id": slot_id}
+        if duration_minutes is not None:
+            payload["duration_minutes"] = duration_minutes
+        return self._call(Service.BOOKING, payload, Booking)
 
     def cancel(self, user_id: str, booking_id: str) -> Booking:
         payload = {"operation": "cancel", "user_id": user_id, "booking_id": booking_id}

@@ -37,7 +37,11 @@ UserId = Annotated[
     str,
     StringConstraints(strip_whitespace=False, min_length=1, max_length=128, pattern=f"^{USER_ID_PATTERN}$"),
 ]
-Action = Literal["book", "check", "cancel", "list"]
+Action = Literal["book", "check", "cancel", "list", "move"]
+Reply = Literal["yes", "no"]
+# What the last answer asked the person: a time, a day, to take an offer, or which booking.
+Pending = Literal["time", "day", "offer", "booking"]
+MAX_OFFERS = 10
 ParserName = Literal["openai", "offline"]
 
 
@@ -89,8 +93,20 @@ class TimeWindow(BaseModel):
         return self
 
 
+class BookingRef(BaseModel):
+    """Which of the person's bookings a message is about ("move my 5pm ...": time 17:00)."""
+
+    date: dt.date | None = None
+    time: HHMM | None = None
+    court: str | None = None
+
+
 class Intent(BaseModel):
-    """What the person asked for, resolved in the facility's time zone."""
+    """What the person asked for, resolved in the facility's time zone and in the conversation.
+
+    For `move`, date, time, court and duration are where the booking goes (only what was
+    said); `booking` names which booking, when the message says so ("move my 5pm").
+    """
 
     action: Action | None = None
     date: dt.date | None = None
@@ -98,17 +114,52 @@ class Intent(BaseModel):
     window: TimeWindow | None = None
     court: str | None = None
     duration_minutes: Minutes | None = None
+    offer: int | None = Field(
+        default=None, ge=0, lt=MAX_OFFERS, description="The offer taken, as an index into the context's offers."
+    )
+    reply: Reply | None = Field(default=None, description="yes or no to the pending question.")
+    booking: BookingRef | None = Field(default=None, description="Which booking a move or cancel is about.")
+    impossible: str | None = Field(
+        default=None, max_length=80, description='A date or time written that does not exist ("30 February").'
+    )
+    unknown_court: str | None = Field(default=None, max_length=80, description="A court named that is not one.")
+    uncertain: str | None = Field(
+        default=None,
+        max_length=300,
+        description="Set when OpenAI and the offline parser read the booking differently: ask, book neither.",
+    )
     raw_message: str = ""
     parser: ParserName = "offline"
 
     @property
     def understood(self) -> bool:
-        return any((self.action, self.date, self.time, self.window, self.court))
+        return any((self.action, self.date, self.time, self.window, self.court, self.reply, self.offer is not None))
+
+
+class ConversationContext(BaseModel):
+    """What a conversation is about, kept by the orchestrator and sent to the intent parser with
+    the next message; the client sends only the conversation's id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Action | None = Field(default=None, description="What was being done: book, check, move ...")
+    date: dt.date | None = Field(default=None, description="The day under discussion.")
+    time: HHMM | None = None
+    window: TimeWindow | None = None
+    court: str | None = Field(default=None, max_length=64)
+    duration_minutes: Minutes | None = None
+    pending: Pending | None = Field(default=None, description="What the last answer asked.")
+    offers: list[Slot] = Field(default_factory=list, max_length=MAX_OFFERS, description="The last offers, in order.")
+    offer_action: Literal["book", "move"] = Field(default="book", description="What taking an offer does.")
+    booking: Booking | None = Field(default=None, description="The booking this conversation is about.")
 
 
 class IntentRequest(Contract):
     message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
     now: dt.datetime | None = Field(default=None, description="Reference instant (ISO-8601); defaults to now.")
+    context: ConversationContext | None = Field(
+        default=None, description="The conversation so far: the day in focus, the last offers, a pending question."
+    )
 
     @model_validator(mode="after")
     def _aware(self) -> IntentRequest:
@@ -159,6 +210,9 @@ class Availability(BaseModel):
     slots: list[Slot] = Field(description="Free slots that match what was asked.")
     alternatives: list[Slot] = Field(
         default_factory=list, description="Nearest free starts that day when nothing matched the asked time."
+    )
+    other_days: list[Slot] = Field(
+        default_factory=list, description="The asked time on the nearest other days that have it free."
     )
     message: str
 
@@ -271,13 +325,29 @@ class Failure(BaseModel):
 
 # --- orchestrator (HTTP) --------------------------------------------------------
 
-ChatStatus = Literal["booked", "alternatives", "available", "unavailable", "needs_input", "bookings", "cancelled"]
+ChatStatus = Literal[
+    "booked", "moved", "alternatives", "available", "unavailable", "needs_input", "bookings", "cancelled", "declined"
+]
+CONVERSATION_ID_PATTERN = r"^[A-Za-z0-9\-]{1,64}$"
 
 
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)]
+    conversation_id: Annotated[str, StringConstraints(pattern=CONVERSATION_ID_PATTERN)] | None = Field(
+        default=None,
+        description="The conversation_id of an earlier answer, to carry that conversation on; else a new one starts.",
+    )
+
+
+class MoveSlotRequest(BaseModel):
+    """PATCH /bookings/{id}: move a booking to another slot (and length) without chat."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slot_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    duration_minutes: Minutes | None = None
 
 
 class BookSlotRequest(BaseModel):
@@ -298,7 +368,15 @@ class ErrorResponse(BaseModel):
 class ChatResponse(BaseModel):
     status: ChatStatus
     response: str
+    conversation_id: str = Field(default="", description="Send it with the next message to carry the conversation on.")
     intent: Intent | None = None
     booking: Booking | None = None
-    slots: list[Slot] = Field(default_factory=list)
+    slots: list[Slot] = Field(
+        default_factory=list, description='Offered slots, in the order the answer names them ("the second one" is [1]).'
+    )
     bookings: list[Booking] = Field(default_factory=list, description="The caller's bookings (list, cancel).")
+
+
+# The conversation's context names slots and bookings, defined after it.
+ConversationContext.model_rebuild()
+IntentRequest.model_rebuild()

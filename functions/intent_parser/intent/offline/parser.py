@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from courtbooking.config import Facility
-from courtbooking.models import Intent, TimeWindow
+from courtbooking.models import ConversationContext, Intent, TimeWindow
 from courtbooking.schedule import hhmm
 
 from .action import action, is_instruction
@@ -34,7 +34,7 @@ class OfflineParser:
             opening=facility.opening_minutes, closing=facility.closing_minutes, slot=facility.slot_minutes
         )
 
-    def parse(self, message: str, now: dt.datetime) -> Intent:
+    def parse(self, message: str, now: dt.datetime, context: ConversationContext | None = None) -> Intent:
         if not isinstance(message, str):
             message = str(message)
         if now.tzinfo is None:
