@@ -25,13 +25,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def ask(url: str, user: str, message: str, token: str | None = None) -> tuple[int, dict[str, Any]]:
-    """POST /chat; (status, JSON body). Raises OSError when the API is not there."""
+def ask(
+    url: str, user: str, message: str, token: str | None = None, conversation_id: str | None = None
+) -> tuple[int, dict[str, Any]]:
+    """POST /chat in a conversation; (status, JSON body). Raises OSError when the API is not there."""
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"not an http(s) URL: {url}")
     request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
         f"{url.rstrip('/')}/chat",
-        data=json.dumps({"message": message}).encode(),
+        data=json.dumps(
+            {"message": message, **({"conversation_id": conversation_id} if conversation_id else {})}
+        ).encode(),
         headers={
             "content-type": "application/json",
             "x-user-id": user,
@@ -62,7 +66,7 @@ def describe(status: int, body: dict[str, Any]) -> list[str]:
         lines.append(f"  booking {booking['booking_id']}: {booking['court']}, {booking['date']} at {booking['time']}")
     elif body.get("slots"):
         label = "alternatives" if body.get("status") == "alternatives" else "free"
-        shown = ", ".join(f"{s['time']} {s['court']}" for s in body["slots"][:10])
+        shown = ", ".join(f"{n}. {s['time']} {s['court']}" for n, s in enumerate(body["slots"][:10], start=1))
         lines.append(f"  {label}: {shown}")
     return lines
 
@@ -83,6 +87,7 @@ def read_line(lines: TextIO, out: TextIO) -> str | None:
 
 def loop(url: str, user: str, lines: TextIO, out: TextIO, token: str | None = None) -> int:
     out.write(f"Court booking chat on {url} as {user!r}. Ctrl-D or 'quit' ends.\n")
+    conversation_id: str | None = None  # one conversation for the session: follow-ups refer to earlier answers
     while (line := read_line(lines, out)) is not None:
         message = line.strip()
         if message.lower() in EXIT_WORDS:
@@ -90,10 +95,11 @@ def loop(url: str, user: str, lines: TextIO, out: TextIO, token: str | None = No
         if not message:
             continue
         try:
-            status, body = ask(url, user, message, token)
+            status, body = ask(url, user, message, token, conversation_id)
         except OSError as exc:
             out.write(f"The local API is not answering at {url} ({exc}). Start it with `make run`.\n")
             return 1
+        conversation_id = body.get("conversation_id") or conversation_id
         first, *rest = describe(status, body)
         out.write("".join(f"{text}\n" for text in [f"court> {first}", *rest]))
         out.flush()

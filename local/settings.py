@@ -26,6 +26,7 @@ PASSED_THROUGH = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_TIMEOUT_SECONDS")
 SET_BY_THE_STACK = {
     "TABLE_NAME": "the local stack names its own tables (court-bookings, ...)",
     "IDEMPOTENCY_TABLE_NAME": "the local stack names its own tables (court-booking-idempotency)",
+    "CONVERSATIONS_TABLE_NAME": "the local stack names its own tables (court-booking-conversations)",
     "INTENT_PARSER_FUNCTION": "the local stack invokes its own functions by their logical ids",
     "AVAILABILITY_FUNCTION": "the local stack invokes its own functions by their logical ids",
     "BOOKING_FUNCTION": "the local stack invokes its own functions by their logical ids",

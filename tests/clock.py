@@ -51,3 +51,15 @@ def tomorrow() -> dt.date:
 def slot_id(court: str = "Court A", hour: int = 15, days: int = 1) -> str:
     """A slot id `days` from today at `hour`:00, e.g. tomorrow 15:00 on Court A."""
     return f"{day(days).isoformat()}T{hour:02d}:00|{court}"
+
+
+def zone_where_the_hour_is(first: int, last: int, prefer: str | None = None) -> str:
+    """A real zone where the local hour is now in [first, last): `prefer` when it is, else a fixed-offset
+    one. For tests that need "10:00 has passed today" or "16:00 today is still ahead" at any hour they run."""
+    candidates = ([prefer] if prefer else []) + [
+        f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}" if offset else "UTC" for offset in range(-12, 15)
+    ]
+    for zone in candidates:
+        if first <= now().astimezone(ZoneInfo(zone)).hour < last:
+            return zone
+    raise AssertionError(f"no zone has the hour in [{first}, {last}) now")  # pragma: no cover - offsets span 26 h

@@ -29,6 +29,8 @@ TIERS = (
     "tests/functions/test_event_files.py",
     "tests/functions/test_orchestrator.py",
     "tests/functions/test_ownership_api.py",
+    "tests/functions/test_conversation.py",
+    "tests/functions/test_explanations.py",
     "tests/functions/test_faults.py",
     "tests/local/test_events.py",
     "tests/local/test_stack.py",

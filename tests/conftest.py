@@ -63,6 +63,8 @@ def reset_caches() -> None:
         sys.modules["intent.settings"].openai_settings.cache_clear()
     if "orchestration.app" in sys.modules:
         sys.modules["orchestration.app"].lambda_invoker.cache_clear()
+    if "orchestration.routes.chat" in sys.modules:
+        sys.modules["orchestration.routes.chat"].conversations.cache_clear()
     aws.dynamodb_client.cache_clear()
     aws._lambda_client.cache_clear()
     for name in FUNCTION_MODULES:
@@ -98,8 +100,10 @@ def table_name(aws_env: None, moto_endpoint: str, monkeypatch: pytest.MonkeyPatc
     client = boto3.client("dynamodb")
     client.create_table(**template.table_definition("BookingsTable", name))
     client.create_table(**template.table_definition("IdempotencyTable", f"idempotency-{name}"))
+    client.create_table(**template.table_definition("ConversationsTable", f"conversations-{name}"))
     monkeypatch.setenv("TABLE_NAME", name)
     monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", f"idempotency-{name}")
+    monkeypatch.setenv("CONVERSATIONS_TABLE_NAME", f"conversations-{name}")
     reset_caches()
     return name
 

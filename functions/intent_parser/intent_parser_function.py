@@ -37,4 +37,6 @@ def handler(request: IntentRequest) -> Intent:
     intent = intent_service().parse(request.message, request.now or utc_now(), request.context)
     if openai_settings().configured and intent.parser == "offline":
         metrics.add_metric(name="OfflineParserFallbacks", unit=MetricUnit.Count, value=1)
+    if intent.uncertain:  # OpenAI and the offline parser read the booking differently: the chat asks
+        metrics.add_metric(name="ParserDisagreements", unit=MetricUnit.Count, value=1)
     return intent

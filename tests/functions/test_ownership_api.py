@@ -1,8 +1,8 @@
 """Bookings belong to people, through every route: REST, chat and direct booking invokes.
 
-The BOLA matrix (OWASP API1): user A can neither read, list nor cancel user B's
-booking, whatever ids or names A supplies, and a refusal reads the same as a
-missing booking. Idempotency: ten retries with one key make one booking.
+The BOLA matrix (OWASP API1): user A can neither read, list, move nor cancel user
+B's booking, nor carry on B's conversation, whatever ids or names A supplies, and
+a refusal reads the same as a missing booking. Idempotency: ten retries with one key make one booking.
 """
 
 from __future__ import annotations
@@ -90,10 +90,11 @@ def test_bola_matrix(orchestrator: Handler, handlers: dict[str, Handler], dynamo
     _, bobs, _ = call(orchestrator, "POST", "/bookings", "bob", {"slot_id": slot(15)})
     bob_id = bobs["booking_id"]
 
-    # REST: reading or cancelling Bob's booking looks exactly like a booking that does not exist.
-    for method in ("GET", "DELETE"):
-        theirs = call(orchestrator, method, f"/bookings/{bob_id}", "alice")
-        missing = call(orchestrator, method, f"/bookings/{MISSING}", "alice")
+    # REST: reading, moving or cancelling Bob's booking looks exactly like a booking that does not exist.
+    for method in ("GET", "PATCH", "DELETE"):
+        body = {"slot_id": slot(17)} if method == "PATCH" else None
+        theirs = call(orchestrator, method, f"/bookings/{bob_id}", "alice", body)
+        missing = call(orchestrator, method, f"/bookings/{MISSING}", "alice", body)
         assert theirs[0] == missing[0] == 404
         assert theirs[1]["error"]["message"].replace(bob_id, "X") == missing[1]["error"]["message"].replace(
             MISSING, "X"
@@ -111,6 +112,23 @@ def test_bola_matrix(orchestrator: Handler, handlers: dict[str, Handler], dynamo
         assert status == 200
         assert body["status"] != "cancelled"
         assert all(b["user_id"] == "alice" for b in body["bookings"])
+
+    # Bob's conversation: Alice sending its id starts a conversation of her own, under a new id; "yes"
+    # takes nothing Bob was offered, "move it" and "cancel it" reach nothing of his, and nothing of it shows.
+    _, offered, _ = call(orchestrator, "POST", "/chat", "bob", {"message": "is 4pm free tomorrow?"})
+    bobs_conversation = offered["conversation_id"]
+    for message in ("yes", "the second one", "move it to 6pm", "cancel it"):
+        status, body, _ = call(
+            orchestrator, "POST", "/chat", "alice", {"message": message, "conversation_id": bobs_conversation}
+        )
+        assert status == 200
+        assert body["conversation_id"] != bobs_conversation
+        assert body["status"] not in ("booked", "moved", "cancelled")
+        assert bob_id not in json.dumps(body)
+    _, still_bobs, _ = call(
+        orchestrator, "POST", "/chat", "bob", {"message": "no thanks", "conversation_id": bobs_conversation}
+    )
+    assert (still_bobs["conversation_id"], still_bobs["status"]) == (bobs_conversation, "declined")
 
     # Direct invokes act only for the user_id they carry; Alice's id cannot reach Bob's booking.
     for operation in ("get", "cancel"):

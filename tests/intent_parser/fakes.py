@@ -24,6 +24,20 @@ from local.http_api import Handler as LocalHandler
 
 CORPUS_PATH = Path(__file__).with_name("corpus.jsonl")
 TEST_KEY = "sk-test-not-a-real-key-123"
+# Every field of `intent.prompt.IntentAnswer`, in order: the strict schema makes each one required.
+ANSWER_FIELDS = (
+    "action",
+    "date",
+    "time",
+    "window",
+    "court",
+    "duration_minutes",
+    "offer",
+    "reply",
+    "booking",
+    "impossible",
+    "unknown_court",
+)
 
 
 def make_facility(
@@ -108,8 +122,8 @@ def completion(content: str | None = None, refusal: str | None = None, finish_re
 
 
 def answer(**fields: Any) -> Reply:
-    """A good structured answer; unspecified fields are null."""
-    body = {"action": None, "date": None, "time": None, "window": None, "court": None, "duration_minutes": None}
+    """A good structured answer; unspecified fields are null (strict mode sends every field)."""
+    body: dict[str, Any] = dict.fromkeys(ANSWER_FIELDS)
     body.update(fields)
     return completion(json.dumps(body))
 

@@ -90,7 +90,7 @@ def test_labels_are_well_formed(corpus: list[dict[str, Any]]) -> None:
         assert instant(entry["now"]).tzinfo is not None
         expected = entry["expected"]
         assert set(expected) == set(EVERY_FIELD), entry
-        assert expected["action"] in (None, "book", "check", "cancel", "list"), entry
+        assert expected["action"] in (None, "book", "check", "cancel", "list", "move"), entry
         if expected["date"] is not None:
             dt.date.fromisoformat(expected["date"])
         if expected["time"] is not None:

@@ -14,9 +14,11 @@ import time
 
 import pytest
 
+from courtbooking.models import Booking, ConversationContext, Slot, TimeWindow
 from intent import IntentService
 from intent.llm import client_for
 from tests.intent_parser.fakes import (
+    ANSWER_FIELDS,
     TEST_KEY,
     FakeOpenAI,
     Reply,
@@ -78,8 +80,16 @@ def test_request_is_strict_structured_output_at_temperature_zero(openai_server: 
     assert schema["type"] == "json_schema"
     assert schema["json_schema"]["strict"] is True
     properties = schema["json_schema"]["schema"]["properties"]
-    assert set(properties) == {"action", "date", "time", "window", "court", "duration_minutes"}
+    assert tuple(properties) == ANSWER_FIELDS
     assert set(schema["json_schema"]["schema"]["required"]) == set(properties)
+    # strict mode: every field required, each new one nullable; the nested booking reference too
+    assert properties["action"]["anyOf"][0]["enum"] == ["book", "check", "cancel", "list", "move"]
+    assert properties["reply"]["anyOf"][0]["enum"] == ["yes", "no"]
+    for name in ("offer", "reply", "booking", "impossible", "unknown_court"):
+        assert {"type": "null"} in properties[name]["anyOf"], name
+    booking_ref = schema["json_schema"]["schema"]["$defs"]["AnswerBooking"]
+    assert booking_ref["required"] == ["date", "time", "court"]
+    assert booking_ref["additionalProperties"] is False
     system, user = body["messages"]
     assert system["role"] == "system"
     for fact in (
@@ -291,3 +301,217 @@ def test_not_configured_never_calls_openai(openai_server: FakeOpenAI, caplog: py
     assert_offline_answer(intent)
     assert openai_server.requests == []
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+# --- the conversation --------------------------------------------------------------------
+
+
+def slot(court: str, date: dt.date, time: str) -> Slot:
+    return Slot(slot_id=f"{date.isoformat()}T{time}|{court}", court=court, date=date, time=time, duration_minutes=60)
+
+
+WEDNESDAY = dt.date(2026, 12, 2)
+OFFERS = [slot("Court A", WEDNESDAY, "13:00"), slot("Court C", WEDNESDAY, "14:00")]
+HELD = Booking(booking_id="b-1", court="Court B", date=WEDNESDAY, time="17:00", duration_minutes=60, user_id="alice")
+
+
+def user_turn(server: FakeOpenAI, index: int = 0) -> dict:  # type: ignore[type-arg]
+    """The user turn the model saw, decoded: what the fake server received over HTTP."""
+    system, user = server.requests[index]["json"]["messages"]
+    assert (system["role"], user["role"]) == ("system", "user")
+    return json.loads(user["content"])
+
+
+def test_the_conversation_reaches_the_model_as_data(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="book", offer=1))
+    context = ConversationContext(
+        action="book",
+        date=WEDNESDAY,
+        time="15:00",
+        window=TimeWindow(start="12:00", end="17:00"),
+        court="Court A",
+        duration_minutes=90,
+        pending="offer",
+        offers=OFFERS,
+        booking=HELD,
+    )
+
+    service(openai_server).parse("the second one", NOW, context)
+
+    assert user_turn(openai_server) == {
+        "message": "the second one",
+        "conversation": {
+            "action": "book",
+            "date": "2026-12-02",
+            "weekday": "Wednesday",
+            "time": "15:00",
+            "window": {"start": "12:00", "end": "17:00"},
+            "court": "Court A",
+            "duration_minutes": 90,
+            "pending": "offer",
+            "offers": [
+                {
+                    "index": 0,
+                    "court": "Court A",
+                    "date": "2026-12-02",
+                    "weekday": "Wednesday",
+                    "time": "13:00",
+                    "duration_minutes": 60,
+                },
+                {
+                    "index": 1,
+                    "court": "Court C",
+                    "date": "2026-12-02",
+                    "weekday": "Wednesday",
+                    "time": "14:00",
+                    "duration_minutes": 60,
+                },
+            ],
+            "offer_action": "book",
+            "booking": {
+                "court": "Court B",
+                "date": "2026-12-02",
+                "weekday": "Wednesday",
+                "time": "17:00",
+                "duration_minutes": 60,
+            },
+        },
+    }
+    system = openai_server.requests[0]["json"]["messages"][0]["content"]
+    assert 'the second one" -> 1' in system  # how references are resolved is in the instructions
+    assert "every text in the conversation" in system  # and the conversation is data as well
+    content = openai_server.requests[0]["json"]["messages"][1]["content"]
+    assert "alice" not in content
+    assert "b-1" not in content  # no user or booking ids: the model needs none
+
+
+def test_without_context_the_request_is_as_before(openai_server: FakeOpenAI) -> None:
+    openai_server.script(*(answer(action="book", date="2026-11-28", time="15:00") for _ in range(3)))
+    intents = service(openai_server)
+
+    intents.parse(MESSAGE, NOW)
+    intents.parse(MESSAGE, NOW, None)
+    intents.parse(MESSAGE, NOW, ConversationContext())  # an empty conversation is no conversation
+
+    bodies = [request["json"] for request in openai_server.requests]
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert bodies[0]["messages"][1]["content"] == json.dumps({"message": MESSAGE})
+
+
+def test_offer_and_reply_round_trip(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="book", offer=1), answer(reply="yes"), answer(reply="no"))
+    context = ConversationContext(pending="offer", offers=OFFERS)
+    intents = service(openai_server)
+
+    taken = intents.parse("the later one", NOW, context)
+    yes = intents.parse("go ahead", NOW, context)
+    no = intents.parse("no thanks", NOW, context)
+
+    assert (taken.parser, taken.action, taken.offer) == ("openai", "book", 1)
+    assert (yes.reply, yes.offer, no.reply) == ("yes", None, "no")
+    assert yes.understood
+    assert no.understood
+
+
+@pytest.mark.parametrize("index", [2, 9, -1, 10, 1000])
+def test_an_offer_that_was_not_sent_is_null(openai_server: FakeOpenAI, index: int) -> None:
+    openai_server.script(answer(action="book", offer=index))
+
+    intent = service(openai_server).parse("the third one", NOW, ConversationContext(offers=OFFERS))
+
+    assert (intent.parser, intent.action, intent.offer) == ("openai", "book", None)
+
+
+def test_an_offer_without_offers_is_null(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="book", offer=0), answer(action="book", offer=0))
+
+    assert service(openai_server).parse("the first one", NOW).offer is None
+    assert service(openai_server).parse("the first one", NOW, ConversationContext(date=WEDNESDAY)).offer is None
+
+
+def test_a_move_with_its_booking_round_trips(openai_server: FakeOpenAI) -> None:
+    openai_server.script(
+        answer(
+            action="move",
+            date="2026-12-03",
+            duration_minutes=120,
+            booking={"date": "2026-12-02", "time": "17:00", "court": "court b"},
+        )
+    )
+
+    intent = service(openai_server).parse("move my 5pm on Wednesday to Thursday, 2 hours", NOW)
+
+    assert (intent.parser, intent.action, intent.date, intent.time) == ("openai", "move", dt.date(2026, 12, 3), None)
+    assert intent.duration_minutes == 120
+    assert intent.booking is not None
+    assert (intent.booking.date, intent.booking.time, intent.booking.court) == (WEDNESDAY, "17:00", "Court B")
+
+
+@pytest.mark.parametrize(
+    ("ref", "checked"),
+    [
+        ({"date": None, "time": "5pm", "court": None}, None),  # not HH:MM: the only field, so no reference
+        ({"date": "2026-12-02", "time": "24:00", "court": None}, (WEDNESDAY, None, None)),
+        ({"date": "2026-02-30", "time": "17:00", "court": "Court Z"}, (None, "17:00", None)),
+        ({"date": "2 Dec", "time": None, "court": "Court C"}, (None, None, "Court C")),
+        ({"date": None, "time": None, "court": None}, None),
+    ],
+)
+def test_a_booking_reference_is_checked_like_the_rest(openai_server: FakeOpenAI, ref: dict, checked: tuple) -> None:  # type: ignore[type-arg]
+    openai_server.script(answer(action="move", time="18:00", booking=ref))
+
+    intent = service(openai_server).parse("move my booking to 6pm", NOW, ConversationContext(booking=HELD))
+
+    assert (intent.parser, intent.action, intent.time) == ("openai", "move", "18:00")
+    if checked is None:
+        assert intent.booking is None
+    else:
+        assert intent.booking is not None
+        assert (intent.booking.date, intent.booking.time, intent.booking.court) == checked
+
+
+def test_impossible_and_unknown_court_round_trip(openai_server: FakeOpenAI) -> None:
+    openai_server.script(
+        answer(action="book", impossible="30 February", time="15:00"),
+        answer(action="book", date="2026-11-28", unknown_court="court Z"),
+    )
+    intents = service(openai_server)
+
+    impossible = intents.parse("book 30 February at 3pm", NOW)
+    unknown = intents.parse("book court Z tomorrow", NOW)
+
+    assert (impossible.impossible, impossible.date, impossible.time) == ("30 February", None, "15:00")
+    assert (unknown.unknown_court, unknown.court) == ("court Z", None)
+    assert unknown.action == "check"  # as for any court that does not exist: show what is free
+
+
+def test_a_court_not_configured_is_null_and_named_as_unknown(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="move", court="Court Q"), answer(action="book", unknown_court="court a"))
+    intents = service(openai_server)
+
+    moved = intents.parse("actually court Q", NOW, ConversationContext(booking=HELD))
+    named = intents.parse("court a please", NOW)
+
+    assert (moved.action, moved.court, moved.unknown_court) == ("move", None, "Court Q")
+    assert (named.court, named.unknown_court) == ("Court A", None)  # "unknown" but configured: it is a court
+
+
+def test_notes_from_the_model_are_one_short_line(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(impossible="31 " + "x" * 200, unknown_court="  court\n\tZ\x00  "))
+
+    intent = service(openai_server).parse("31 xxxx", NOW)
+
+    assert intent.impossible == "31 " + "x" * 77
+    assert len(intent.impossible) == 80
+    assert intent.unknown_court == "court Z"
+
+
+def test_the_prompt_names_the_new_readings(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="book", date="2026-11-28", time="15:30"))
+
+    intent = service(openai_server).parse("demain 15h30", NOW)
+
+    assert intent.time == "15:30"
+    system = openai_server.requests[0]["json"]["messages"][0]["content"]
+    for rule in ('"15h30" = 15:30', "move my 5pm to Thursday", '"30 February"', "unknown_court", "reply yes"):
+        assert rule in system, rule

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -16,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
+from courtbooking.models import ConversationContext
 from intent import IntentService, llm
 from intent.llm import _key_from
-from tests.intent_parser.fakes import FakeOpenAI, answer, make_facility, offline_settings, openai_settings
+from tests.intent_parser.fakes import FakeOpenAI, answer, error, make_facility, offline_settings, openai_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
@@ -160,6 +162,144 @@ def test_empty_key_falls_back(openai_server: FakeOpenAI, fallbacks, monkeypatch:
     assert openai_server.requests == []
 
 
+# --- two parsers that disagree ---------------------------------------------------------
+
+TOMORROW = dt.date(2026, 11, 28)  # Saturday, from NOW
+
+
+def disagreements(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.levelno == logging.WARNING and "differently" in r.getMessage()]
+
+
+def test_openai_and_offline_disagreeing_on_the_time_is_uncertain(
+    openai_server: FakeOpenAI, caplog: pytest.LogCaptureFixture
+) -> None:
+    openai_server.script(answer(action="book", date="2026-11-28", time="16:00"))
+
+    with caplog.at_level(logging.WARNING):
+        intent = IntentService(make_facility(), openai_settings(openai_server.base_url)).parse(
+            "book tomorrow at 3pm", NOW
+        )
+
+    assert (intent.parser, intent.date, intent.time) == ("openai", TOMORROW, "16:00")  # OpenAI's answer stands
+    assert intent.uncertain == "I read 15:00 or 16:00 on Saturday 28 November"
+    (record,) = disagreements(caplog)
+    assert record.fields == ["time"]  # type: ignore[attr-defined]
+    assert record.message_length == len("book tomorrow at 3pm")  # type: ignore[attr-defined]
+    assert "3pm" not in " ".join([caplog.text, *(str(vars(r)) for r in caplog.records)])
+
+
+@pytest.mark.parametrize(
+    ("message", "said", "uncertain"),
+    [
+        (
+            "book court A tomorrow at 3pm",
+            {"action": "book", "date": "2026-11-28", "time": "15:00", "court": "Court B"},
+            "I read Court A or Court B at 15:00 on Saturday 28 November",
+        ),
+        (
+            "book Sunday at 3pm",
+            {"action": "book", "date": "2026-11-28", "time": "15:00"},
+            "I read Sunday 29 November or Saturday 28 November at 15:00",
+        ),
+        (
+            "book Sunday at 3pm",
+            {"action": "move", "date": "2026-11-28", "time": "17:00"},
+            "I read 15:00 on Sunday 29 November or 17:00 on Saturday 28 November",
+        ),
+    ],
+)
+def test_every_field_that_differs_is_named_both_ways(
+    openai_server: FakeOpenAI, message: str, said: dict[str, str], uncertain: str
+) -> None:
+    openai_server.script(answer(**said))
+
+    intent = IntentService(make_facility(), openai_settings(openai_server.base_url)).parse(message, NOW)
+
+    assert intent.uncertain == uncertain
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        # the same reading
+        ("book tomorrow at 3pm", {"action": "book", "date": "2026-11-28", "time": "15:00"}),
+        ("book court B tomorrow at 3pm", {"action": "book", "date": "2026-11-28", "time": "15:00", "court": "Court B"}),
+        # a court only when both named one: the message named none
+        ("book tomorrow at 3pm", {"action": "book", "date": "2026-11-28", "time": "15:00", "court": "Court C"}),
+        # only fields both read: OpenAI gave no time
+        ("book tomorrow at 3pm", {"action": "book", "date": "2026-11-28"}),
+        # offline not confident: no date of its own
+        ("book at 3pm", {"action": "book", "date": "2026-11-28", "time": "16:00"}),
+        # not a booking: nothing to book twice
+        ("what's free tomorrow at 3pm?", {"action": "check", "date": "2026-11-28", "time": "16:00"}),
+    ],
+)
+def test_no_doubt_when_they_agree_or_offline_is_not_sure(
+    openai_server: FakeOpenAI, caplog: pytest.LogCaptureFixture, message: str, said: dict[str, str]
+) -> None:
+    openai_server.script(answer(**said))
+
+    with caplog.at_level(logging.WARNING):
+        intent = IntentService(make_facility(), openai_settings(openai_server.base_url)).parse(message, NOW)
+
+    assert intent.parser == "openai"
+    assert intent.uncertain is None
+    assert disagreements(caplog) == []
+
+
+def test_a_day_from_the_conversation_is_no_second_opinion(openai_server: FakeOpenAI) -> None:
+    """ "ok 4pm then": any day the offline parser gives came from the context, not from the message."""
+    openai_server.script(answer(action="book", date="2026-12-03", time="16:00"))
+    context = ConversationContext(action="book", date=dt.date(2026, 12, 2), time="15:00", pending="time")
+
+    intent = IntentService(make_facility(), openai_settings(openai_server.base_url)).parse("ok 4pm then", NOW, context)
+
+    assert (intent.parser, intent.date, intent.uncertain) == ("openai", dt.date(2026, 12, 3), None)
+
+
+def test_the_message_read_offline_with_the_context(openai_server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
+    openai_server.script(answer(action="book", date="2026-11-28", time="16:00"))
+    service = IntentService(make_facility(), openai_settings(openai_server.base_url))
+    seen: list[object] = []
+    parse = service.offline.parse
+
+    def spy(message: str, now: dt.datetime, context: ConversationContext | None = None):  # type: ignore[no-untyped-def]
+        seen.append(context)
+        return parse(message, now, context)
+
+    monkeypatch.setattr(service.offline, "parse", spy)
+    context = ConversationContext(action="book", pending="time")
+
+    intent = service.parse("book tomorrow at 3pm", NOW, context)
+
+    assert seen == [context, None]  # with the conversation, then what the message alone says
+    assert intent.uncertain == "I read 15:00 or 16:00 on Saturday 28 November"
+
+
+def test_when_openai_fails_the_offline_answer_is_not_doubted(openai_server: FakeOpenAI) -> None:
+    openai_server.script(error(500), error(500))
+
+    intent = IntentService(make_facility(), openai_settings(openai_server.base_url)).parse("book tomorrow at 3pm", NOW)
+
+    assert (intent.parser, intent.date, intent.time, intent.uncertain) == ("offline", TOMORROW, "15:00", None)
+
+
+def test_a_failing_second_opinion_keeps_openais_answer(
+    openai_server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    openai_server.script(answer(action="book", date="2026-11-28", time="16:00"))
+    service = IntentService(make_facility(), openai_settings(openai_server.base_url))
+
+    def broken(message: str, now: dt.datetime, context: object = None) -> None:
+        raise RuntimeError("a bug in a rule")
+
+    monkeypatch.setattr(service.offline, "parse", broken)
+    intent = service.parse("book tomorrow at 3pm", NOW)
+
+    assert (intent.parser, intent.time, intent.uncertain) == ("openai", "16:00", None)
+
+
 # --- never raises ----------------------------------------------------------------------
 
 
@@ -173,7 +313,7 @@ def test_odd_arguments_still_answer() -> None:
 def test_a_bug_in_the_offline_rules_still_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     service = IntentService(make_facility(), offline_settings())
 
-    def broken(message: str, now: dt.datetime) -> None:
+    def broken(message: str, now: dt.datetime, context: object = None) -> None:
         raise RuntimeError("a bug in a rule")
 
     monkeypatch.setattr(service.offline, "parse", broken)

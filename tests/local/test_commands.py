@@ -196,10 +196,10 @@ def test_invoke_exit_codes_refusal_function_error_unknown_function(tmp_path: Pat
     assert "BookingFunction" in unknown.stderr
 
 
-def test_chat_books_and_shows_the_booking(stack: LocalStack, empty_table: str) -> None:
+def test_chat_books_moves_and_shows_the_booking(stack: LocalStack, empty_table: str) -> None:
     result = subprocess.run(
         command("local.chat", "--url", stack.api_url, "--user", "harry"),
-        input="Book a court tomorrow at 10am\nWhat is free tomorrow afternoon?\nquit\n",
+        input="Book a court tomorrow at 10am\nmove it to 11am\nWhat is free tomorrow afternoon?\nquit\n",
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -208,8 +208,9 @@ def test_chat_books_and_shows_the_booking(stack: LocalStack, empty_table: str) -
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert any(line.startswith("court> Booked") for line in lines), result.stdout
+    assert any(line.startswith("court> Moved to Court A") for line in lines), result.stdout  # one conversation
     assert any(line.strip().startswith("booking ") for line in lines), result.stdout
-    assert any(line.strip().startswith("free: ") for line in lines), result.stdout
+    assert any(line.strip().startswith("free: 1. ") for line in lines), result.stdout
 
 
 def test_chat_says_when_the_api_is_not_running() -> None:

@@ -94,6 +94,10 @@ def test_least_privilege() -> None:
         s["Resource"] for s in statements("OrchestratorFunction") if s["Sid"] == "IdempotencyRecords"
     ]
     assert orchestrator_tables == [{"Fn::GetAtt": ["IdempotencyTable", "Arn"]}]  # never the bookings table
+    conversation = [s for s in statements("OrchestratorFunction") if s["Sid"] == "ConversationState"]
+    assert [(set(s["Action"]), s["Resource"]) for s in conversation] == [
+        ({"dynamodb:GetItem", "dynamodb:PutItem"}, {"Fn::GetAtt": ["ConversationsTable", "Arn"]})
+    ]
     invoke = statements("OrchestratorFunction")[0]["Resource"]
     assert invoke == [{"Fn::GetAtt": [f, "Arn"]} for f in FUNCTIONS[:3]]
     for function in FUNCTIONS:
@@ -107,6 +111,14 @@ def test_only_table_users_see_the_table_name() -> None:
     assert {f for f, s in specs.items() if "TABLE_NAME" in s.environment} == {"AvailabilityFunction", "BookingFunction"}
     with_idempotency = {f for f, s in specs.items() if "IDEMPOTENCY_TABLE_NAME" in s.environment}
     assert with_idempotency == {"BookingFunction", "OrchestratorFunction"}
+
+
+def test_conversations_expire_by_ttl_and_only_the_orchestrator_sees_them() -> None:
+    table = template.load_template()["Resources"]["ConversationsTable"]["Properties"]
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert table["SSESpecification"] == {"SSEEnabled": True}
+    specs = template.functions({})
+    assert {f for f, s in specs.items() if "CONVERSATIONS_TABLE_NAME" in s.environment} == {"OrchestratorFunction"}
 
 
 def test_only_the_intent_parser_carries_openai() -> None:
@@ -135,6 +147,7 @@ ROUTES = {
     ("GET", "/bookings"),
     ("POST", "/bookings"),
     ("GET", "/bookings/{booking_id}"),
+    ("PATCH", "/bookings/{booking_id}"),
     ("DELETE", "/bookings/{booking_id}"),
 }
 PUBLIC = {("GET", "/health"), ("GET", "/swagger")}

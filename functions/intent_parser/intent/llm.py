@@ -5,6 +5,8 @@ configured and a message arrives (see `service.py`), so the offline path and
 the other functions never load the package.
 
 - The response schema is generated from `prompt.IntentAnswer` (strict).
+- The conversation so far (`ConversationContext`) goes into the user turn
+  beside the message, as data; offers in the answer are checked against it.
 - temperature 0, model `OPENAI_MODEL`, optional `OPENAI_BASE_URL` for any
   OpenAI-compatible vendor.
 - An explicit timeout per attempt (`OPENAI_TIMEOUT_SECONDS`) and one retry,
@@ -58,7 +60,7 @@ class OpenAIParser:
         try:
             completion = client.chat.completions.parse(
                 model=self.settings.model,
-                messages=build_messages(self.facility, now, message),  # type: ignore[arg-type]
+                messages=build_messages(self.facility, now, message, context),  # type: ignore[arg-type]
                 response_format=IntentAnswer,
                 temperature=0,
             )
@@ -86,7 +88,7 @@ class OpenAIParser:
             raise OpenAIUnavailable("the model refused")
         if answer.parsed is None:
             raise OpenAIUnavailable("malformed output (empty)")
-        return to_intent(answer.parsed, self.facility, message)
+        return to_intent(answer.parsed, self.facility, message, context)
 
 
 @lru_cache(maxsize=4)

@@ -4,6 +4,12 @@
 malformed or refused output) ends in the offline parser's answer, with a
 warning that names the reason and the message length but never the message or
 the key.
+
+When OpenAI answers a booking (book or move), the offline parser reads the same
+message too (well under a millisecond). If it is confident (a booking as well,
+with a date and a time read from the message itself) and reads another date,
+time or court, the two readings are put in `intent.uncertain` ("I read 15:00 or
+16:00 on Wednesday 2 December") so that the chat asks rather than books either.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from aws_lambda_powertools import Logger
 from courtbooking.clock import utc_now
 from courtbooking.config import Facility
 from courtbooking.models import ConversationContext, Intent
+from courtbooking.words import day
 
 from .offline import OfflineParser
 from .settings import OpenAISettings
@@ -25,6 +32,9 @@ if TYPE_CHECKING:  # the openai package is imported only when OpenAI is used
     from .llm import OpenAIParser
 
 logger = Logger(child=True)
+
+_BOOKING_ACTIONS = ("book", "move")
+_COMPARED = ("court", "time", "date")  # the order the readings are written in
 
 
 class IntentService:
@@ -56,11 +66,13 @@ class IntentService:
             from .llm import OpenAIUnavailable  # imported here: keeps openai out of the offline path
 
             try:
-                return self._openai_parser().parse(message, now, context)
+                intent = self._openai_parser().parse(message, now, context)
             except OpenAIUnavailable as exc:
                 self._fell_back(exc.reason, message)
             except Exception as exc:  # never let the AI path take the chat down
                 self._fell_back(f"unexpected error ({type(exc).__name__})", message)
+            else:
+                return self._second_opinion(intent, message, now, context)
         return self.parse_offline(message, now, context)
 
     def parse_offline(self, message: str, now: dt.datetime, context: ConversationContext | None = None) -> Intent:
@@ -69,6 +81,29 @@ class IntentService:
         except Exception:  # a bug in a rule must not become a 500; the chat asks again instead
             logger.exception("offline parser failed", extra={"message_length": len(message)})
             return Intent(raw_message=message if isinstance(message, str) else "", parser="offline")
+
+    def _second_opinion(
+        self, intent: Intent, message: str, now: dt.datetime, context: ConversationContext | None
+    ) -> Intent:
+        """OpenAI's booking, with `uncertain` set when a confident offline reading differs from it."""
+        if intent.action not in _BOOKING_ACTIONS:
+            return intent
+        try:
+            offline = self.parse_offline(message, now, context)
+            # What the message itself says, without the conversation: only those readings count as the
+            # offline parser's own (a day inherited from the context is no second opinion).
+            said = self.parse_offline(message, now) if context is not None else offline
+            differing = _differing(intent, offline, said)
+        except Exception:  # a second opinion must never cost the first
+            logger.exception("offline comparison failed", extra={"message_length": len(message)})
+            return intent
+        if not differing:
+            return intent
+        logger.warning(
+            "OpenAI and the offline parser read the booking differently; asking which",
+            extra={"fields": differing, "model": self.settings.model, "message_length": len(message)},
+        )
+        return intent.model_copy(update={"uncertain": _both_readings(offline, intent, differing)})
 
     def _openai_parser(self) -> OpenAIParser:
         if self._openai is None:
@@ -87,3 +122,48 @@ class IntentService:
                 self._on_fallback(reason)
             except Exception:
                 logger.exception("on_fallback callback failed")
+
+
+def _differing(openai: Intent, offline: Intent, said: Intent) -> list[str]:
+    """The fields (court, time, date) where a confident offline reading differs from OpenAI's.
+
+    Confident: a booking too (book or move), with a date and a time read from the message itself
+    (`said`, the reading without the conversation). Only fields both read are compared; a court
+    only when the message named one and OpenAI gave one.
+    """
+    if offline.action not in _BOOKING_ACTIONS or said.date is None or said.time is None:
+        return []
+    if offline.date is None or offline.time is None:
+        return []
+    return [
+        name
+        for name in _COMPARED
+        if (name != "court" or said.court is not None)
+        and getattr(offline, name) is not None
+        and getattr(openai, name) is not None
+        and getattr(offline, name) != getattr(openai, name)
+    ]
+
+
+def _both_readings(first: Intent, second: Intent, differing: list[str]) -> str:
+    """ "I read 15:00 or 16:00 on Wednesday 2 December": what differs, both ways, then what they share."""
+    shared = [name for name in _COMPARED if name not in differing and getattr(second, name) is not None]
+    text = f"I read {_reading(first, differing)} or {_reading(second, differing)}"
+    rest = _reading(second, shared, joined=True)
+    return (f"{text} {rest}" if rest else text)[:300]
+
+
+def _reading(intent: Intent, names: list[str], *, joined: bool = False) -> str:
+    """Court B at 15:00 on Wednesday 2 December; `joined` when it follows other words (at 15:00 ...)."""
+    words: list[str] = []
+    for name in _COMPARED:
+        if name not in names:
+            continue
+        follows = joined or bool(words)
+        if name == "court":
+            words.append(f"on {intent.court}" if follows else str(intent.court))
+        elif name == "time":
+            words.append(f"at {intent.time}" if follows else str(intent.time))
+        elif intent.date is not None:
+            words.append(f"on {day(intent.date)}" if follows else day(intent.date))
+    return " ".join(words)

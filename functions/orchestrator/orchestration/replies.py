@@ -2,21 +2,27 @@
 
 The workflow decides; the words are made here. What the services say about
 slots and bookings (a booking's summary, a refusal's reason) comes from
-`courtbooking.words` and is quoted, so both speak alike.
+`courtbooking.words` and is quoted, so both speak alike. Offers are named in
+the order they are listed in the answer's `slots`, so "the second one" is the
+second slot named.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from courtbooking import words
-from courtbooking.models import Availability, Booking, Intent, Slot
+from courtbooking.config import Facility
+from courtbooking.models import Booking, Intent, Slot
 
 HINT = 'Try something like "Book a court tomorrow at 3pm" or "What is free on Saturday afternoon?"'
 NOT_UNDERSTOOD = f"Sorry, I did not understand. {HINT}"
 WHICH_DAY_AND_TIME = f"Which day and time would you like? {HINT}"
 NO_UPCOMING = "You have no upcoming bookings."
 NO_MATCH = "You have no upcoming booking that matches."
+DECLINED = "OK, nothing was booked. Tell me another day or time whenever you like."
+YES_TO_WHAT = f"There is nothing waiting for a yes just now. {HINT}"
 
 
 def booked(booking: Booking) -> str:
@@ -28,22 +34,131 @@ def held(booking: Booking) -> str:
     return f"You already have {summary} Booking id {booking.booking_id}; nothing new was booked."
 
 
-def nothing_at(intent: Intent, availability: Availability, alternatives: Sequence[Slot]) -> str:
-    asked = intent.time or (f"{intent.window.start}-{intent.window.end}" if intent.window else "then")
+def moved(booking: Booking, old: Booking) -> str:
+    freed = f"{old.time} on {old.court}" if old.date == booking.date else f"{old.time} on {words.day(old.date)}"
+    return f"{booking.message} {freed} is free again. Booking id {booking.booking_id}."
+
+
+def where(slot: Slot, date: dt.date | None = None) -> str:
+    """14:00 on Court A (and the day, when it is not the day being talked about)."""
+    day = f" on {words.day(slot.date)}" if date is not None and slot.date != date else ""
+    return f"{slot.time} on {slot.court}{day}"
+
+
+def offers(slots: Sequence[Slot], date: dt.date, *, ask: str = "shall I book it?") -> str:
+    """'The nearest is 14:00 on Court A - shall I book it? Also free: 16:00 on Court A, ...' in list order."""
+    if not slots:
+        return ""
+    text = f"The nearest is {where(slots[0], date)} - {ask}"
+    if len(slots) > 1:
+        text += f" Also free: {', '.join(where(s, date) for s in slots[1:])}."
+    return text
+
+
+def taken_at(time: str | None, date: dt.date, court: str | None, facility: Facility) -> str:
+    day = words.day(date)
+    if court:
+        return f"{court} is taken at {time} on {day}." if time else f"{court} has nothing free then on {day}."
+    if time is None:
+        return f"Nothing is free then on {day}."
+    count = len(facility.courts)
+    every = "The court is" if count == 1 else "Both courts are" if count == 2 else f"All {_number(count)} courts are"
+    return f"{every} taken at {time} on {day}."
+
+
+def nothing_free(date: dt.date) -> str:
+    return f"Nothing is free on {words.day(date)}."
+
+
+def free_at(slots: Sequence[Slot], date: dt.date, time: str) -> str:
+    courts = ", ".join(s.court for s in slots)
+    return f"Free at {time} on {words.day(date)}: {courts}. Shall I book {slots[0].court}?"
+
+
+def which_day(intent: Intent, today_ahead: bool) -> str:
+    when = intent.time or (f"{intent.window.start}-{intent.window.end}" if intent.window else "then")
+    hint = f' Today at {when} is still ahead: say "today", or name a day.' if today_ahead else ""
+    return f"Which day would you like, at {when}?{hint}"
+
+
+def what_time(date: dt.date) -> str:
+    return f"What time on {words.day(date)}?"
+
+
+def understood_so_far(intent: Intent) -> str:
+    """What was understood, and what is missing, when a message could not be acted on."""
+    parts = []
+    if intent.date:
+        parts.append(words.day(intent.date))
+    if intent.time:
+        parts.append(f"at {intent.time}")
+    if intent.court:
+        parts.append(intent.court)
+    if intent.duration_minutes:
+        parts.append(f"for {words.length(intent.duration_minutes)}")
+    if not parts:
+        return NOT_UNDERSTOOD
+    missing = "a time" if intent.date and not intent.time else "a day" if not intent.date else "what to do"
+    return f"I understood {' '.join(parts)}, but not {missing}. {HINT}"
+
+
+def impossible(written: str) -> str:
+    return f"There is no {written}: that date does not exist. Which day did you mean?"
+
+
+def no_such_court(name: str, facility: Facility) -> str:
+    return f"There is no {name}. The courts are {words.courts_list(facility)}; nothing was booked."
+
+
+def choose_offer(count: int) -> str:
+    return f"I offered {count} option{'s' if count != 1 else ''}; which one would you like?"
+
+
+def uncertain(reading: str) -> str:
+    return f"{reading}. Which did you mean? Say the day and time again; nothing was booked."
+
+
+def proposal(reason: str, slot: Slot) -> str:
+    end = slot_end(slot)
+    return f"{reason} Book {words.length(slot.duration_minutes)}, {slot.time}-{end} on {slot.court}?"
+
+
+def slot_end(slot: Slot) -> str:
+    minutes = int(slot.time[:2]) * 60 + int(slot.time[3:]) + slot.duration_minutes
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def limit(count: int, mine: Sequence[Booking]) -> str:
     return (
-        f"Nothing is free at {asked} on {words.day(availability.date)}. Nearest free: {words.summarise(alternatives)}."
+        f"You already have {count} upcoming bookings, the most allowed: {_listed(mine)}. "
+        'To book another, cancel one: say "cancel" and its day and time.'
     )
+
+
+def kept(booking: Booking, why: str) -> str:
+    return f"{why} Your booking stays {booking.court} on {words.day(booking.date)} at {booking.time}."
 
 
 def _listed(bookings: Sequence[Booking]) -> str:
     return "; ".join(f"{b.court} on {words.day(b.date)} at {b.time}" for b in bookings)
 
 
-def which_booking(mine: Sequence[Booking]) -> str:
+def which_booking(mine: Sequence[Booking], verb: str = "cancelled") -> str:
     if not mine:
         return NO_UPCOMING
-    return f"Which booking? Say its day and time. Yours: {_listed(mine)}. Nothing was cancelled."
+    return f"Which booking? Say its day and time. Yours: {_listed(mine)}. Nothing was {verb}."
 
 
-def several_match(matches: Sequence[Booking]) -> str:
-    return f"Several bookings match: {_listed(matches)}. Which one? Say its day and time. Nothing was cancelled."
+def several_match(matches: Sequence[Booking], verb: str = "cancelled") -> str:
+    return f"Several bookings match: {_listed(matches)}. Which one? Say its day and time. Nothing was {verb}."
+
+
+def bookings_on(date: dt.date, mine: Sequence[Booking]) -> str:
+    on_day = [b for b in mine if b.date == date]
+    if not on_day:
+        return f"You have nothing booked on {words.day(date)}."
+    return f"On {words.day(date)} you have: " + "; ".join(f"{b.court} at {b.time}" for b in on_day) + "."
+
+
+def _number(count: int) -> str:
+    return {3: "three", 4: "four", 5: "five", 6: "six"}.get(count, str(count))

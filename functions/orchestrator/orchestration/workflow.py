@@ -1,110 +1,224 @@
-"""What the orchestrator does: the chat workflow and the REST operations.
+"""What the orchestrator does with a chat message: intent parser -> availability -> booking, in a conversation.
 
-`Services` makes typed calls to the three services through an `Invoker` (boto3
-Lambda in AWS); `ChatWorkflow` runs intent parser -> availability -> booking in
-that fixed order and decides what to answer. The rules live here, in the
-layer, so they are tested without Lambda; the orchestrator handler only turns
-HTTP into these calls and their outcome back into HTTP.
+`ChatWorkflow.chat` takes a message and what the conversation is about (a
+`ConversationContext`, kept by the orchestrator, never sent by the client) and
+answers a `Turn`: the answer for the person and the context for the next
+message. Understanding stays in the intent parser (which resolves "yes", "the
+second one", "ok 4pm then" against the context it is sent); deciding stays
+here: which rule applies (orchestration.rules), what is offered, what is booked.
 
 The message is data, never instructions: whatever the parser returns, at most
-one slot is booked, and only a slot that matches the asked date and the asked
-time or window, because those checks are made here, in code, after parsing.
+one slot is booked or moved to, and only a slot that matches what was asked, or
+an offer this conversation made, because those checks are made here, in code.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from courtbooking.clock import utc_now
 from courtbooking.config import Facility
 from courtbooking.idempotency import fingerprint
-from courtbooking.models import Availability, Booking, ChatResponse, ErrorCode, Intent, Slot
-from courtbooking.schedule import fits, starts_in
+from courtbooking.models import (
+    MAX_OFFERS,
+    Availability,
+    Booking,
+    ChatResponse,
+    ChatStatus,
+    ConversationContext,
+    ErrorCode,
+    Intent,
+    Pending,
+    Slot,
+)
+from courtbooking.schedule import Schedule, fits, starts_in
 
 from . import replies
+from .rules import Problem, Rules
 from .services import Refused, Services
 
 MAX_BOOKING_ATTEMPTS = 3
+
+
+@dataclass
+class Turn:
+    """One answer, and what the conversation is about after it."""
+
+    answer: ChatResponse
+    context: ConversationContext
+
+
+@dataclass
+class _Ask:
+    """One message being answered: who asks, what was understood, the conversation so far."""
+
+    intent: Intent
+    context: ConversationContext
+    user_id: str
+    now: dt.datetime
+    idempotency_key: str | None = None
+    request_fingerprint: str | None = None
+    focus: dict[str, object] = field(default_factory=dict)
 
 
 class ChatWorkflow:
     def __init__(self, services: Services, facility: Facility, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self._services = services
         self._facility = facility
+        self._rules = Rules(facility)
         self._clock = clock
 
-    def chat(self, message: str, user_id: str, idempotency_key: str | None = None) -> ChatResponse:
+    def chat(
+        self,
+        message: str,
+        user_id: str,
+        context: ConversationContext | None = None,
+        idempotency_key: str | None = None,
+    ) -> Turn:
+        context = context or ConversationContext()
         now = self._clock()
-        intent = self._services.parse(message, now)
+        known = context if context != ConversationContext() else None
+        intent = self._services.parse(message, now, known)
+        ask = _Ask(intent, context, user_id, now, idempotency_key, fingerprint(message) if idempotency_key else None)
+        ask.focus = _focus_of(intent, context)
+        if intent.reply == "no":
+            return self._say(ask, "declined", replies.DECLINED)
+        if intent.reply == "yes" and intent.offer is None and intent.action in (None, "book", "move"):
+            if context.offers and context.pending == "offer":
+                return self._take(ask, context.offers[0])
+            if not (intent.date or intent.time or intent.court):
+                return self._say(ask, "needs_input", replies.YES_TO_WHAT)
+        if intent.offer is not None and intent.action not in ("cancel", "list"):
+            if intent.offer < len(context.offers):
+                return self._take(ask, context.offers[intent.offer])
+            return self._say(ask, "needs_input", replies.choose_offer(len(context.offers)), keep_offers=True)
         if intent.action == "list":
-            mine = self._services.bookings(user_id)
-            return ChatResponse(status="bookings", intent=intent, bookings=mine.bookings, response=mine.message)
+            return self._list(ask)
         if intent.action == "cancel":
-            return self._cancel(intent, user_id)
-        if not intent.understood:
-            return ChatResponse(status="needs_input", intent=intent, response=replies.NOT_UNDERSTOOD)
+            return self._cancel(ask)
+        if intent.action == "move":
+            return self._move(ask)
+        return self._book_or_check(ask)
 
-        wants_booking = intent.action == "book" and (intent.time is not None or intent.window is not None)
-        if intent.date is None and not (intent.time or intent.window or intent.action == "check"):
-            return ChatResponse(status="needs_input", intent=intent, response=replies.WHICH_DAY_AND_TIME)
-        date = intent.date or now.astimezone(self._facility.timezone).date()
-        availability = self._availability(intent, date)
+    # --- book and check ------------------------------------------------------
+    def _book_or_check(self, ask: _Ask) -> Turn:
+        intent = ask.intent
+        if intent.uncertain and intent.action == "book":
+            return self._say(ask, "needs_input", replies.uncertain(intent.uncertain))
+        if intent.impossible and intent.date is None:
+            return self._say(ask, "needs_input", replies.impossible(intent.impossible), pending="day")
+        if intent.unknown_court:
+            return self._unknown_court(ask)
+        if not intent.understood or (intent.action is None and not (intent.date or intent.time or intent.window)):
+            return self._say(ask, "needs_input", replies.understood_so_far(intent))
+        wants_booking = intent.action == "book"
+        duration = intent.duration_minutes or self._facility.slot_minutes
+        problem = self._rules.duration(intent.duration_minutes)
+        if problem is not None:
+            return self._propose_length(ask, problem)
 
+        date = intent.date
+        if date is None and wants_booking:
+            if intent.time is None and intent.window is None:
+                return self._say(ask, "needs_input", replies.WHICH_DAY_AND_TIME, pending="day")
+            today_ahead = intent.time is not None and self._rules.day_for_time(intent.time, ask.now) == (
+                self._rules.today(ask.now)
+            )
+            return self._say(ask, "needs_input", replies.which_day(intent, today_ahead), pending="day")
+        if date is None:
+            date = self._rules.day_for_time(intent.time, ask.now) if intent.time else self._rules.today(ask.now)
+        ask.focus["date"] = date
+        problem = self._rules.date(date, ask.now)
+        if problem is not None:
+            return self._say(ask, "unavailable", problem.reason)
+        if wants_booking and intent.time is None and intent.window is None:
+            return self._say(ask, "needs_input", replies.what_time(date), pending="time")
+        if intent.time is not None:
+            problem = self._rules.time(date, intent.time, duration, ask.now)
+            if problem is not None:
+                return self._offer_instead(ask, problem, date, duration)
+
+        availability = self._availability(date, intent.time, intent, duration)
         if not wants_booking:
-            if availability.slots:
-                return ChatResponse(
-                    status="available", intent=intent, slots=availability.slots, response=availability.message
-                )
-            return ChatResponse(status="unavailable", intent=intent, response=availability.message)
+            return self._checked(ask, availability)
+        return self._book(ask, availability, date)
 
-        held = self._already_held(intent, date, user_id)
+    def _checked(self, ask: _Ask, availability: Availability) -> Turn:
+        intent = ask.intent
+        if availability.slots and intent.time is not None:  # "is 3pm free?": yes, and which courts
+            slots = availability.slots
+            return self._say(
+                ask, "available", replies.free_at(slots, availability.date, intent.time), slots=slots, pending="offer"
+            )
+        if availability.slots:
+            return self._say(ask, "available", availability.message, slots=availability.slots)
+        if availability.alternatives or availability.other_days:
+            return self._alternatives(ask, availability)
+        return self._say(ask, "unavailable", availability.message)
+
+    def _book(self, ask: _Ask, availability: Availability, date: dt.date) -> Turn:
+        intent = ask.intent
+        held = self._already_held(ask, date)
         if held is not None:  # asked twice, or a retry whose first answer was lost: one booking, not two
-            return _held(intent, held)
-        request_fingerprint = fingerprint(message) if idempotency_key else None
+            return self._held(ask, held)
         candidates = [s for s in availability.slots if _matches(s, intent, date)]
         for slot in candidates[:MAX_BOOKING_ATTEMPTS]:
-            try:
-                booking = self._try_booking(slot, user_id, idempotency_key, request_fingerprint)
-            except Refused as refusal:
-                if refusal.code != ErrorCode.ALREADY_BOOKED:
-                    raise
-                # The same request a moment faster (or another booking of theirs at this time): say which.
-                held = self._already_held(intent, date, user_id)
-                if held is not None:
-                    return _held(intent, held)
-                return ChatResponse(status="unavailable", intent=intent, response=refusal.message)
-            if booking is not None and booking.already_held:
-                return _held(intent, booking)
-            if booking is not None:
-                return ChatResponse(
-                    status="booked",
-                    intent=intent,
-                    booking=booking,
-                    slots=[slot],
-                    response=replies.booked(booking),
-                )
+            outcome = self._try_booking(ask, slot)
+            if outcome is not None:
+                return outcome
         if availability.slots:  # every candidate went to someone faster: look again for alternatives
-            availability = self._availability(intent, date, exclude={s.slot_id for s in availability.slots})
-        return self._offer_alternatives(intent, availability)
+            fresh = self._availability(date, intent.time, intent, availability.slots[0].duration_minutes)
+            taken = {s.slot_id for s in availability.slots}
+            fresh.slots = [s for s in fresh.slots if s.slot_id not in taken]
+            availability = fresh
+        return self._alternatives(ask, availability)
 
-    # --- steps ---------------------------------------------------------------
-    def _availability(self, intent: Intent, date: dt.date, exclude: set[str] | None = None) -> Availability:
-        query = {
-            "date": date.isoformat(),
-            "time": intent.time,
-            "window": intent.window.model_dump() if intent.window else None,
-            "court": intent.court,
-            "duration_minutes": intent.duration_minutes,
-        }
-        availability = self._services.availability(query)
-        if exclude:
-            availability.slots = [s for s in availability.slots if s.slot_id not in exclude]
-        return availability
+    def _try_booking(self, ask: _Ask, slot: Slot) -> Turn | None:
+        """Book one slot; None when someone else was faster (the caller tries the next)."""
+        try:
+            booking = self._services.book(
+                slot.slot_id, ask.user_id, slot.duration_minutes, ask.idempotency_key, ask.request_fingerprint
+            )
+        except Refused as refusal:
+            if refusal.code in (ErrorCode.SLOT_TAKEN, ErrorCode.SLOT_INVALID):
+                return None
+            if refusal.code == ErrorCode.LIMIT_REACHED:
+                mine = self._services.bookings(ask.user_id).bookings
+                text = replies.limit(self._facility.max_active_bookings, mine)
+                return self._say(ask, "unavailable", text, bookings=mine)
+            if refusal.code == ErrorCode.ALREADY_BOOKED:
+                # The same request a moment faster (or another booking of theirs at this time): say which.
+                held = self._already_held(ask, slot.date)
+                if held is not None:
+                    return self._held(ask, held)
+                return self._say(ask, "unavailable", refusal.message)
+            raise
+        if booking.already_held:
+            return self._held(ask, booking)
+        ask.focus.update(date=booking.date, time=booking.time, court=booking.court, action="book")
+        return self._say(ask, "booked", replies.booked(booking), slots=[slot], booking=booking)
 
-    def _already_held(self, intent: Intent, date: dt.date, user_id: str) -> Booking | None:
+    def _held(self, ask: _Ask, held: Booking) -> Turn:
+        """The person already holds what they asked for: that booking, nothing new."""
+        booking = held.model_copy(update={"already_held": True})
+        return self._say(ask, "booked", replies.held(held), booking=booking)
+
+    def _alternatives(self, ask: _Ask, availability: Availability) -> Turn:
+        intent, date = ask.intent, availability.date
+        offered = [*availability.alternatives, *availability.other_days] or availability.slots
+        if not offered:
+            return self._say(ask, "unavailable", replies.nothing_free(date))
+        asked = intent.time or (f"{intent.window.start}-{intent.window.end}" if intent.window else None)
+        lead = replies.taken_at(asked, date, intent.court, self._facility)
+        text = f"{lead} {replies.offers(offered, date)}"
+        return self._say(ask, "alternatives", text, slots=offered, pending="offer")
+
+    def _already_held(self, ask: _Ask, date: dt.date) -> Booking | None:
         """The caller's own upcoming booking that already answers this request, if any."""
-        for booking in self._services.bookings(user_id).bookings:
+        intent = ask.intent
+        for booking in self._services.bookings(ask.user_id).bookings:
             if booking.date != date or (intent.court and booking.court != intent.court):
                 continue
             if intent.time is not None and booking.time == intent.time:
@@ -113,76 +227,288 @@ class ChatWorkflow:
                 return booking
         return None
 
-    def _try_booking(
-        self, slot: Slot, user_id: str, idempotency_key: str | None, request_fingerprint: str | None
-    ) -> Booking | None:
-        try:
-            return self._services.book(
-                slot.slot_id, user_id, slot.duration_minutes, idempotency_key, request_fingerprint
-            )
-        except Refused as refusal:
-            if refusal.code in (ErrorCode.SLOT_TAKEN, ErrorCode.SLOT_INVALID):
-                return None
-            raise
+    # --- explanations ----------------------------------------------------------
+    def _offer_instead(self, ask: _Ask, problem: Problem, date: dt.date, duration: int) -> Turn:
+        """A rule was broken: say which, and offer the nearest allowed starts that are free."""
+        day = problem.date or date
+        if problem.date is not None:
+            ask.focus["date"] = problem.date
+        slots: list[Slot] = []
+        for time in problem.times:
+            availability = self._availability(day, time, ask.intent, duration)
+            pick = availability.slots[:1] or availability.alternatives[:1]
+            slots += [s for s in pick if s not in slots]
+        if not slots:
+            return self._say(ask, "unavailable", problem.reason)
+        return self._say(
+            ask, "alternatives", f"{problem.reason} {replies.offers(slots, date)}", slots=slots, pending="offer"
+        )
 
-    def _offer_alternatives(self, intent: Intent, availability: Availability) -> ChatResponse:
-        if availability.alternatives:
-            return ChatResponse(
-                status="alternatives",
-                intent=intent,
-                slots=availability.alternatives,
-                response=replies.nothing_at(intent, availability, availability.alternatives),
-            )
+    def _propose_length(self, ask: _Ask, problem: Problem) -> Turn:
+        """A length that cannot be booked: offer the nearest one that can, at the asked start; never change it."""
+        intent, length = ask.intent, problem.duration
+        ask.focus["duration_minutes"] = length
+        date = intent.date or (self._rules.day_for_time(intent.time, ask.now) if intent.time else None)
+        if date is None or intent.time is None or self._rules.date(date, ask.now) or length is None:
+            return self._say(ask, "needs_input", f"{problem.reason} What would you like instead?")
+        ask.focus["date"] = date
+        slots = self._availability(date, intent.time, intent, length).slots
+        if not slots:
+            return self._say(ask, "needs_input", f"{problem.reason} Nothing is free for that long at {intent.time}.")
+        return self._say(
+            ask, "needs_input", replies.proposal(problem.reason, slots[0]), slots=slots[:1], pending="offer"
+        )
+
+    def _unknown_court(self, ask: _Ask) -> Turn:
+        """A court that does not exist: name it and the courts; offer others only for the person to choose."""
+        intent = ask.intent
+        text = replies.no_such_court(intent.unknown_court or "such court", self._facility)
+        ask.focus["court"] = None
+        date = intent.date or (self._rules.day_for_time(intent.time, ask.now) if intent.time else None)
+        if date is None or intent.time is None or self._rules.date(date, ask.now):
+            return self._say(ask, "needs_input", text)
+        ask.focus["date"] = date
+        slots = self._availability(date, intent.time, intent.model_copy(update={"court": None}), None).slots
+        if not slots:
+            return self._say(ask, "needs_input", text)
+        return self._say(
+            ask, "needs_input", f"{text} {replies.free_at(slots, date, intent.time)}", slots=slots, pending="offer"
+        )
+
+    # --- taking an offer ---------------------------------------------------------
+    def _take(self, ask: _Ask, slot: Slot) -> Turn:
+        """The person took one of this conversation's offers: book it, or move the booking in focus to it."""
+        ask.focus.update(date=slot.date, time=slot.time, court=slot.court, duration_minutes=slot.duration_minutes)
+        if ask.context.offer_action == "move" and ask.context.booking is not None:
+            return self._move_to(ask, ask.context.booking, [slot])
+        ask.intent = ask.intent.model_copy(
+            update={"action": "book", "date": slot.date, "time": slot.time, "court": slot.court, "window": None}
+        )
+        held = self._already_held(ask, slot.date)
+        if held is not None:
+            return self._held(ask, held)
+        outcome = self._try_booking(ask, slot)
+        if outcome is not None:
+            return outcome
+        availability = self._availability(slot.date, slot.time, ask.intent.model_copy(update={"court": None}), None)
+        availability.slots = [s for s in availability.slots if s.slot_id != slot.slot_id]
         if availability.slots:
-            return ChatResponse(
-                status="alternatives", intent=intent, slots=availability.slots, response=availability.message
-            )
-        return ChatResponse(status="unavailable", intent=intent, response=availability.message)
+            availability.alternatives, availability.other_days = availability.slots[:MAX_OFFERS], []
+        text = f"{replies.where(slot)} has just been booked by someone else."
+        turn = self._alternatives(ask, availability)
+        turn.answer.response = f"{text} {turn.answer.response}"
+        return turn
 
-    def _cancel(self, intent: Intent, user_id: str) -> ChatResponse:
-        """Cancel the one upcoming booking that matches what was said; if several match, cancel none."""
-        mine = self._services.bookings(user_id).bookings
-        if not (intent.date or intent.time or intent.window or intent.court):
-            return ChatResponse(
-                status="needs_input",
-                intent=intent,
-                bookings=mine,
-                response=replies.which_booking(mine),
+    # --- moving ------------------------------------------------------------------
+    def _move(self, ask: _Ask) -> Turn:
+        intent = ask.intent
+        if intent.uncertain:
+            return self._say(ask, "needs_input", replies.uncertain(intent.uncertain).replace("booked", "moved"))
+        if ask.context.pending == "booking" and ask.context.action == "move" and not _says_where(intent):
+            # the answer to "Which booking?": it goes where the asking message said
+            kept = ask.context
+            update = {
+                "date": kept.date,
+                "time": kept.time,
+                "court": kept.court,
+                "duration_minutes": kept.duration_minutes,
+            }
+            intent = ask.intent = intent.model_copy(update=update)
+        mine = self._services.bookings(ask.user_id).bookings
+        booking = self._booking_meant(ask, mine)
+        if booking is None:  # remember where it goes, and only that, until the person says which
+            target = {"date": intent.date, "time": intent.time, "court": intent.court}
+            ask.focus.update(action="move", duration_minutes=intent.duration_minutes, window=None, **target)
+            return self._which(ask, mine, "moved")
+        ask.context = ask.context.model_copy(update={"booking": booking})
+        duration = intent.duration_minutes or booking.duration_minutes
+        problem = self._rules.duration(intent.duration_minutes)
+        if problem is not None:
+            return self._say(ask, "needs_input", replies.kept(booking, problem.reason))
+        date, time = intent.date or booking.date, intent.time or booking.time
+        problem = self._rules.date(date, ask.now) or self._rules.time(date, time, duration, ask.now)
+        if problem is not None:
+            return self._say(ask, "unavailable", replies.kept(booking, problem.reason))
+        court = intent.court or booking.court
+        ask.focus.update(action="move", date=date, time=time, court=court, duration_minutes=duration)
+        slot_id = Schedule.slot_id(court, date, time)
+        target = Slot(slot_id=slot_id, court=court, date=date, time=time, duration_minutes=duration)
+        candidates = [target]
+        if intent.court is None and (date, time) != (booking.date, booking.time):
+            free = self._availability(date, time, intent.model_copy(update={"court": None}), duration).slots
+            candidates += [s for s in free if s.court != court]
+        return self._move_to(ask, booking, candidates[:MAX_BOOKING_ATTEMPTS])
+
+    def _move_to(self, ask: _Ask, booking: Booking, candidates: Sequence[Slot]) -> Turn:
+        why = ""
+        for slot in candidates:
+            try:
+                moved = self._services.move(ask.user_id, booking.booking_id, slot.slot_id, slot.duration_minutes)
+            except Refused as refusal:
+                if refusal.code == ErrorCode.SLOT_TAKEN:
+                    why = refusal.message
+                    continue
+                if refusal.code in (ErrorCode.SLOT_INVALID, ErrorCode.ALREADY_BOOKED, ErrorCode.TOO_LATE):
+                    return self._say(ask, "unavailable", replies.kept(booking, _sentence(refusal.message)))
+                raise
+            ask.focus.update(date=moved.date, time=moved.time, court=moved.court, action="move")
+            return self._say(ask, "moved", replies.moved(moved, booking), booking=moved, slots=[slot])
+        first = candidates[0]
+        availability = self._availability(
+            first.date, first.time, ask.intent.model_copy(update={"court": None}), first.duration_minutes
+        )
+        tried = {c.slot_id for c in candidates}
+        offered = [s for s in [*availability.slots, *availability.alternatives] if s.slot_id not in tried]
+        text = replies.kept(booking, _sentence(why or f"{replies.where(first)} is taken."))
+        if offered:
+            text += " " + replies.offers(offered[:MAX_OFFERS], first.date, ask="shall I move it there?")
+            return self._say(
+                ask, "alternatives", text, slots=offered[:MAX_OFFERS], pending="offer", offer_action="move"
             )
-        matches = [
-            b
-            for b in mine
-            if (intent.date is None or b.date == intent.date)
-            and (intent.time is None or b.time == intent.time)
-            and (intent.window is None or starts_in(b.time, intent.window))
-            and (intent.court is None or b.court == intent.court)
-        ]
+        return self._say(ask, "unavailable", text)
+
+    def _booking_meant(self, ask: _Ask, mine: Sequence[Booking]) -> Booking | None:
+        """The booking a move or cancel is about: the one described, else the one in focus, else the only one."""
+        ref, focus = ask.intent.booking, ask.context.booking
+        if ref is not None and (ref.date or ref.time or ref.court):
+            matches = [
+                b
+                for b in mine
+                if (ref.date is None or b.date == ref.date)
+                and (ref.time is None or b.time == ref.time)
+                and (ref.court is None or b.court == ref.court)
+            ]
+            return matches[0] if len(matches) == 1 else None
+        if focus is not None:
+            return next((b for b in mine if b.booking_id == focus.booking_id), None)
+        return mine[0] if len(mine) == 1 else None
+
+    def _which(self, ask: _Ask, mine: Sequence[Booking], verb: str) -> Turn:
+        text = replies.which_booking(mine, verb) if mine else replies.NO_UPCOMING
+        return self._say(ask, "needs_input", text, bookings=list(mine), pending="booking" if mine else None)
+
+    # --- list and cancel -----------------------------------------------------------
+    def _list(self, ask: _Ask) -> Turn:
+        mine = self._services.bookings(ask.user_id)
+        date = ask.intent.date
+        if date is not None:  # "do I have anything on Friday?"
+            on_day = [b for b in mine.bookings if b.date == date]
+            if on_day or not mine.bookings:
+                return self._say(ask, "bookings", replies.bookings_on(date, mine.bookings), bookings=on_day)
+            return self._say(
+                ask, "bookings", f"{replies.bookings_on(date, mine.bookings)} {mine.message}", bookings=mine.bookings
+            )
+        return self._say(ask, "bookings", mine.message, bookings=mine.bookings)
+
+    def _cancel(self, ask: _Ask) -> Turn:
+        """Cancel the one upcoming booking meant; if several match, cancel none."""
+        intent, focus = ask.intent, ask.context.booking
+        mine = self._services.bookings(ask.user_id).bookings
+        described = intent.date or intent.time or intent.window or intent.court
+        if focus is not None and (
+            not described
+            or (
+                (intent.date is None or intent.date == focus.date)
+                and (intent.time is None or intent.time == focus.time)
+                and (intent.court is None or intent.court == focus.court)
+                and intent.window is None
+            )
+        ):
+            matches = [b for b in mine if b.booking_id == focus.booking_id]
+        elif not described:
+            ask.focus["action"] = "cancel"
+            return self._which(ask, mine, "cancelled")
+        else:
+            matches = [
+                b
+                for b in mine
+                if (intent.date is None or b.date == intent.date)
+                and (intent.time is None or b.time == intent.time)
+                and (intent.window is None or starts_in(b.time, intent.window))
+                and (intent.court is None or b.court == intent.court)
+            ]
         if not matches:
-            return ChatResponse(
-                status="needs_input",
-                intent=intent,
-                bookings=mine,
-                response=replies.NO_MATCH if mine else replies.NO_UPCOMING,
-            )
+            text = replies.NO_MATCH if mine else replies.NO_UPCOMING
+            return self._say(ask, "needs_input", text, bookings=mine)
         if len(matches) > 1:
-            return ChatResponse(
-                status="needs_input",
-                intent=intent,
-                bookings=matches,
-                response=replies.several_match(matches),
-            )
-        cancelled = self._services.cancel(user_id, matches[0].booking_id)
-        return ChatResponse(status="cancelled", intent=intent, booking=cancelled, response=cancelled.message)
+            ask.focus["action"] = "cancel"  # the answer to "which one?" cancels, nothing else
+            return self._say(ask, "needs_input", replies.several_match(matches), bookings=matches, pending="booking")
+        cancelled = self._services.cancel(ask.user_id, matches[0].booking_id)
+        ask.context = ask.context.model_copy(update={"booking": None})
+        return self._say(ask, "cancelled", cancelled.message, booking=cancelled, clear_booking=True)
+
+    # --- the answer and what is remembered -------------------------------------------
+    def _availability(self, date: dt.date, time: str | None, intent: Intent, duration: int | None) -> Availability:
+        query = {
+            "date": date.isoformat(),
+            "time": time,
+            "window": intent.window.model_dump() if intent.window and time is None else None,
+            "court": intent.court,
+            "duration_minutes": duration,
+        }
+        return self._services.availability(query)
+
+    def _say(
+        self,
+        ask: _Ask,
+        status: ChatStatus,
+        text: str,
+        *,
+        slots: Sequence[Slot] = (),
+        booking: Booking | None = None,
+        bookings: Sequence[Booking] = (),
+        pending: Pending | None = None,
+        offer_action: str = "book",
+        keep_offers: bool = False,
+        clear_booking: bool = False,
+    ) -> Turn:
+        answer = ChatResponse(
+            status=status, response=text, intent=ask.intent, slots=list(slots), booking=booking, bookings=list(bookings)
+        )
+        in_focus = ask.context.booking
+        if booking is not None and status in ("booked", "moved"):
+            in_focus = booking.model_copy(update={"already_held": False, "message": ""})
+        if clear_booking:
+            in_focus = None
+        offers = list(ask.context.offers) if keep_offers else list(slots[:MAX_OFFERS])
+        context = ConversationContext.model_validate(
+            {
+                **ask.focus,
+                "pending": ask.context.pending if keep_offers else pending,
+                "offers": [o.model_dump() for o in offers] if keep_offers or status == "available" or pending else [],
+                "offer_action": ask.context.offer_action if keep_offers else offer_action,
+                "booking": in_focus.model_dump() if in_focus else None,
+            }
+        )
+        return Turn(answer, context)
 
 
-def _held(intent: Intent, held: Booking) -> ChatResponse:
-    """The answer when the person already holds what they asked for: that booking, nothing new."""
-    return ChatResponse(
-        status="booked",
-        intent=intent,
-        booking=held.model_copy(update={"already_held": True}),
-        response=replies.held(held),
-    )
+def _focus_of(intent: Intent, context: ConversationContext) -> dict[str, object]:
+    """What the conversation is about after this message: what it said, else what was being discussed."""
+    said = {
+        "action": intent.action if intent.action in ("book", "check", "move") else context.action,
+        "date": intent.date or context.date,
+        "time": intent.time,
+        "window": intent.window.model_dump() if intent.window else None,
+        "court": intent.court,
+        "duration_minutes": intent.duration_minutes,
+    }
+    if intent.time is None and intent.window is None:
+        said["time"] = context.time
+        said["window"] = context.window.model_dump() if context.window else None
+    said["court"] = said["court"] or context.court
+    said["duration_minutes"] = said["duration_minutes"] or context.duration_minutes
+    return said
+
+
+def _says_where(intent: Intent) -> bool:
+    return any((intent.date, intent.time, intent.court, intent.duration_minutes))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 def _matches(slot: Slot, intent: Intent, date: dt.date) -> bool:

@@ -35,6 +35,7 @@ from .errors import (
     LimitReached,
     NotFound,
     ServiceUnavailable,
+    SlotInvalid,
     SlotTaken,
     TooLate,
 )
@@ -42,6 +43,7 @@ from .models import Availability, AvailabilityQuery, Booking, BookingList, Slot
 from .schedule import Schedule, fits, minutes_of
 
 MAX_ALTERNATIVES = 5
+NEARBY_DAYS = 2  # days offered with the asked time free, when the asked day has it taken
 MAX_WRITE_ATTEMPTS = 8
 _THROTTLING = {
     "ProvisionedThroughputExceededException",
@@ -107,7 +109,10 @@ class BookingService:
         if problem:
             return Availability(date=date, slots=[], message=problem)
 
-        duration = self.schedule.whole_slots(query.duration_minutes)
+        try:
+            duration = self.schedule.check_duration(query.duration_minutes)  # never rounded silently
+        except SlotInvalid as refusal:
+            raise InvalidRequest(refusal.message) from None
         free = self._free_slots(date, duration, now)
         on_court = [s for s in free if asked_court in (None, s.court)]
 
@@ -122,14 +127,35 @@ class BookingService:
             matching, target = on_court, None
 
         alternatives: list[Slot] = []
+        other_days: list[Slot] = []
         if not matching and target is not None:
             alternatives = nearest(free, target, asked_court)
+            if query.time is not None:
+                other_days = self._same_time_nearby(date, query.time, duration, asked_court, now)
         return Availability(
             date=date,
             slots=matching,
             alternatives=alternatives,
+            other_days=other_days,
             message=words.describe(date, matching, alternatives),
         )
+
+    def _same_time_nearby(
+        self, date: dt.date, time: str, duration: int, court: str | None, now: dt.datetime
+    ) -> list[Slot]:
+        """The asked start on the nearest other days that have it free (one Query per day looked at):
+        after the asked day first, then before it, never in the past or beyond the horizon."""
+        found: list[Slot] = []
+        for offset in (1, -1, 2, -2, 3, -3):
+            day = date + dt.timedelta(days=offset)
+            if self.schedule.date_problem(day, now) or time not in self.schedule.starts(duration, day):
+                continue
+            free = [s for s in self._free_slots(day, duration, now) if s.time == time and court in (None, s.court)]
+            if free:
+                found.append(free[0])
+            if len(found) == NEARBY_DAYS:
+                break
+        return sorted(found, key=lambda s: s.date)
 
     def _free_slots(self, date: dt.date, duration: int, now: dt.datetime) -> list[Slot]:
         taken = self.taken(date)

@@ -32,6 +32,8 @@ MAX_ACTIVE_BOOKINGS = "MAX_ACTIVE_BOOKINGS"
 AUTH_MODE = "AUTH_MODE"
 IDEMPOTENCY_TABLE_NAME = "IDEMPOTENCY_TABLE_NAME"
 IDEMPOTENCY_EXPIRY_SECONDS = "IDEMPOTENCY_EXPIRY_SECONDS"
+CONVERSATIONS_TABLE_NAME = "CONVERSATIONS_TABLE_NAME"
+CONVERSATION_IDLE_MINUTES = "CONVERSATION_IDLE_MINUTES"
 INTENT_PARSER_FUNCTION = "INTENT_PARSER_FUNCTION"
 AVAILABILITY_FUNCTION = "AVAILABILITY_FUNCTION"
 BOOKING_FUNCTION = "BOOKING_FUNCTION"
@@ -168,6 +170,15 @@ def idempotency_table_name() -> str:
 def idempotency_expiry_seconds() -> int:
     """How long a retry with the same Idempotency-Key gets the first answer (default 1 hour)."""
     return _positive_int(IDEMPOTENCY_EXPIRY_SECONDS, "3600")
+
+
+def conversations_table_name() -> str:
+    return _get(CONVERSATIONS_TABLE_NAME)
+
+
+def conversation_idle_minutes() -> int:
+    """A conversation idle longer than this starts afresh (default 30 minutes)."""
+    return _positive_int(CONVERSATION_IDLE_MINUTES, "30")
 
 
 def function_name(variable: str) -> str:

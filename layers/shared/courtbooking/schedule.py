@@ -13,7 +13,6 @@ once, for its first occurrence (fold=0), with that instant.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 
 from . import words
@@ -75,25 +74,21 @@ class Schedule:
         return court_name, date, time_text
 
     # --- durations -------------------------------------------------------------
-    def whole_slots(self, duration_minutes: int | None) -> int:
-        """Duration rounded up to whole slots (for what a person asked in words)."""
-        if not duration_minutes:
-            return self.facility.slot_minutes
-        slots = math.ceil(duration_minutes / self.facility.slot_minutes)
-        return min(slots * self.facility.slot_minutes, self._max_minutes())
-
     def check_duration(self, duration_minutes: int | None) -> int:
-        """Duration as given in a booking request: must be whole slots, at most the maximum."""
+        """A length asked for: whole slots, at most the maximum (SlotInvalid naming the rule otherwise);
+        one slot when none is given. Never rounded: the chat asks before it books another length."""
         step = self.facility.slot_minutes
         if duration_minutes is None:
             return step
         if duration_minutes % step:
             raise SlotInvalid(words.duration_not_whole_slots(step))
-        if duration_minutes > self._max_minutes():
-            raise SlotInvalid(words.duration_too_long(self._max_minutes()))
+        if duration_minutes > self.max_minutes:
+            raise SlotInvalid(words.duration_too_long(self.max_minutes))
         return duration_minutes
 
-    def _max_minutes(self) -> int:
+    @property
+    def max_minutes(self) -> int:
+        """The longest booking: MAX_BOOKING_MINUTES in whole slots (one slot at least)."""
         step = self.facility.slot_minutes
         return max(step, (MAX_BOOKING_MINUTES // step) * step)
 

@@ -17,16 +17,25 @@ if TYPE_CHECKING:
 
 
 def day(date: dt.date) -> str:
-    """Wednesday 02 December"""
-    return f"{date:%A %d %B}"
+    """Wednesday 2 December"""
+    return f"{date:%A} {date.day} {date:%B}"
 
 
 def day_and_year(date: dt.date) -> str:
-    return f"{date:%A %d %B %Y}"
+    return f"{date:%A} {date.day} {date:%B %Y}"
 
 
 def short_day(date: dt.date) -> str:
     return f"{date:%a %d %b}"
+
+
+def length(minutes: int) -> str:
+    """90 minutes, 1 hour, 2 hours, 2 hours 30 minutes."""
+    hours, rest = divmod(minutes, 60)
+    if hours == 0 or (rest and hours < 2):
+        return f"{minutes} minutes"
+    whole = f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{whole} {rest} minutes" if rest else whole
 
 
 def courts_list(facility: Facility) -> str:
@@ -37,7 +46,7 @@ def courts_list(facility: Facility) -> str:
 
 
 def booking_summary(court: str, date: dt.date, time: str, duration: int) -> str:
-    """Court A on Wednesday 02 December at 15:00 for 60 minutes."""
+    """Court A on Wednesday 2 December at 15:00 for 60 minutes."""
     return f"{court} on {day(date)} at {time} for {duration} minutes."
 
 

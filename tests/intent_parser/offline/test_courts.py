@@ -18,6 +18,11 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("court a tomorrow 3pm", {"court": "Court A"}),
     ("a court a week from today at 3pm", {"court": None, "date": "2026-12-04"}),  # "a" is an article
     ("court 2 tomorrow 3pm", {"court": None, "time": "15:00"}),  # no such court; "2" is not a time
+    # a court that is not configured: named, and a booking becomes a check
+    ("book court d tomorrow 3pm", {"court": None, "unknown_court": "Court D", "action": "check"}),
+    ("court 5 tomorrow 3pm", {"unknown_court": "Court 5"}),
+    ("court B tomorrow 3pm", {"unknown_court": None}),
+    ("court d, actually court b, tomorrow 3pm", {"court": "Court B", "unknown_court": None}),
 ]
 
 

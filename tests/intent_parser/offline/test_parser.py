@@ -22,6 +22,14 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("tomorrow at 25:00", {"date": "2026-11-28", "time": None}),
     ("tomorrow at 13pm", {"time": None}),
     ("tomorrow at 10:75", {"time": None}),
+    # what does not exist is quoted as written
+    ("30 February", {"date": None, "impossible": "30 February"}),
+    ("feb 30th at 3pm", {"date": None, "time": "15:00", "impossible": "feb 30th"}),
+    ("Feb. 30th, at 3pm", {"date": None, "impossible": "Feb. 30th"}),
+    ("tomorrow at 25:00", {"time": None, "impossible": "25:00"}),
+    ("tomorrow at 13pm", {"time": None, "impossible": "13pm"}),
+    ("31/04/2027 at 3pm", {"date": None, "impossible": "31/04/2027"}),
+    ("tomorrow at 3pm", {"impossible": None}),
     # corrections
     ("tomorrow at 3, actually 4pm", {"time": "16:00"}),
     ("not Saturday, Sunday at 10am", {"date": "2026-11-29"}),

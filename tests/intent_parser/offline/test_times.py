@@ -34,6 +34,23 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("tonight at 8", {"date": "2026-11-27", "time": "20:00"}),
     ("tomorrow morning at 9", {"time": "09:00", "window": None}),
     ("at 3", {"date": None, "time": "15:00"}),  # a time without a date leaves the date to the workflow
+    # continental and 24-hour notations; "2h", "for 15h" stay lengths
+    ("tomorrow 15h", {"time": "15:00", "duration_minutes": None}),
+    ("tomorrow 15h30", {"time": "15:30", "duration_minutes": None}),
+    ("tomorrow at 15h", {"time": "15:00"}),
+    ("tomorrow at 9h", {"time": "09:00", "duration_minutes": None}),
+    ("tomorrow 3 o'clock in the afternoon", {"time": "15:00"}),
+    ("tomorrow 7 in the evening", {"time": "19:00"}),
+    ("tomorrow at 3pm for 2h30", {"time": "15:00", "duration_minutes": 150}),
+    ("tomorrow at 3pm 2h", {"time": "15:00", "duration_minutes": 120}),
+    ("for 15h", {"time": None, "duration_minutes": 900}),
+    ("between 15h and 17h tomorrow", {"time": None, "window": window("15:00", "17:00")}),
+    ("is 9h free tomorrow?", {"time": "09:00", "duration_minutes": None}),  # no booking lasts 9 hours
+    ("a 4h session tomorrow at 10am", {"time": "10:00", "duration_minutes": 240}),
+    # "one" as a pronoun is not 1 o'clock; as a number it still is
+    ("the one on Friday", {"date": "2026-11-27", "time": None}),
+    ("the one o'clock slot tomorrow", {"time": "13:00"}),
+    ("book the one hour slot tomorrow at 3", {"time": "15:00", "duration_minutes": 60}),
     # windows
     ("tomorrow morning", {"time": None, "window": window("08:00", "12:00")}),
     ("tomorrow afternoon", {"window": window("12:00", "17:00")}),

@@ -1,10 +1,15 @@
 """Step 7, the action: what the wording asks for, and whether it asks anything at all.
 
-cancel > list > an explicit "book/reserve" > check wording ("what's free", "any courts",
-"is ... available", "availability", open questions) > weaker list wording > book when a
-date, time or window was given > null. "don't book", "move my booking": never a booking.
-Wording that instructs the system ("ignore previous instructions", `<system>`) is no
-request at all.
+cancel > list (also questions about one's own bookings: "do I have anything on Friday?",
+"what courts do I have booked?") > an explicit "book/reserve" > check wording ("what's
+free", "any courts", "is ... available", "availability", open questions) > weaker list
+wording > book when a date, time or window was given > null. "don't book", "move my
+booking": never a booking. Wording that instructs the system ("ignore previous
+instructions", `<system>`) is no request at all.
+
+For a conversation: `asks` is the action the words ask for in so many words ("what
+about ..." asks none), and `carries_on` is wording that goes on from the last answer
+("what about Friday?", "and Saturday?", "4pm then", "instead", "actually").
 """
 
 from __future__ import annotations
@@ -27,6 +32,16 @@ _LIST = re.compile(
     r"|\bwhat\s+(?:am|are)\s+(?:i|we)\s+booked\b|\bwhen\s+am\s+i\s+(?:playing|booked)\b|\bam\s+i\s+booked\b"
     r"|\b(?:do|have)\s+(?:i|we)\s+(?:got\s+|have\s+)?(?:any(?:thing)?|a)\s+(?:bookings?|reservations?|booked)\b"
     r"|\b(?:show|list|see|view)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?(?:my|our)\b"
+    # questions about one's own bookings: "do I have anything on Friday?", "what courts do I have booked?"
+    r"|\b(?:do|have)\s+(?:i|we)\s+(?:got\s+|have\s+)?anything\s+(?:on|booked|planned|coming\s+up|in\s+the\s+diary)\b"
+    r"|\b(?:do|have)\s+(?:i|we)\s+(?:got\s+|have\s+)?(?:a|any)\s+(?:courts?|games?|sessions?)\s+(?:booked\b|on\b)"
+    r"(?![^?]*\b(?:free|available|open|spare)\b)"
+    r"|\bwhat\s+(?:courts?\s+|times?\s+|slots?\s+)?(?:do|have|did)\s+(?:i|we)\s+(?:got\s+|have\s+)?"
+    r"(?:booked|reserved|on\b)"
+    r"|\b(?:what|which)\s+(?:courts?|slots?|times?)\s+(?:have|did)\s+(?:i|we)\s+(?:booked|book|reserved)\b"
+    r"|\b(?:list|show)\s+(?:me\s+)?(?:everything|all|anything|what)\s+(?:that\s+)?(?:i|we|ive|weve)\s+(?:have|got|booked)"
+    r"|\bam\s+i\s+playing\b|\banything\s+(?:in|under)\s+my\s+name\b|\bwhen(?:s|\s+is)\s+my\s+next\b"
+    r"|\bwhats\s+(?:in|on)\s+my\s+(?:diary|calendar|schedule)\b"
 )
 _LIST_WEAK = re.compile(
     r"\b(?:what|which|any|all)\s+(?:of\s+)?(?:my\s+|the\s+|our\s+)?(?:bookings|reservations)\b|\bunder\s+my\s+name\b"
@@ -68,6 +83,10 @@ _NOT_A_BOOKING = re.compile(
 )
 
 
+_ABOUT = re.compile(r"\b(?:what|how)\s+about\b")
+_CARRIES_ON = re.compile(r"^(?:and|or|so|but|ok|okay|then)\b|\b(?:what|how)\s+about\b|\b(?:then|instead|actually)\b")
+
+
 def is_instruction(normal: str, message: str) -> bool:
     """Wording that tries to instruct the system rather than ask for a court (`normal` is the normalised message)."""
     return bool(_INJECTION.search(normal) or _ROLE_MARKUP.search(message[:MAX_PARSE_CHARS]))
@@ -90,3 +109,13 @@ def action(text: str, has_when: bool) -> Action | None:
     if has_when or _WEAK_BOOK.search(text):
         return "book"
     return None
+
+
+def asks(text: str) -> Action | None:
+    """The action the words of `text` ask for in so many words; "what about Friday?" asks none."""
+    return action(_ABOUT.sub(" ", text), False)
+
+
+def carries_on(text: str) -> bool:
+    """Wording that goes on from the last answer: "what about ...", "and ...", "then", "instead", "actually"."""
+    return _CARRIES_ON.search(text) is not None

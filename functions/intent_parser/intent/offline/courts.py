@@ -1,7 +1,9 @@
 """Step 2a, courts: "Court B", "court b", "ct #2", "centre court", against the configured courts.
 
-Read first, so "court 2" is never read as 2 o'clock. A court that is named but not
-configured is remembered (`Scan.unknown_court`): "book court Z" is then a check.
+Read first, so "court 2" is never read as 2 o'clock. Every court named is a candidate
+(`Scan.courts`): the first configured one wins, the last after "actually", none after
+"not". A court that is named but not configured is a candidate without a value, with
+its display name ("Court D"): "book court Z" is then a check.
 The article guard: "a court a week from today" is not Court A.
 """
 
@@ -11,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from .normalise import MONTH_NAMES, WEEKDAY_NAMES, normalise
-from .scan import Scan
+from .scan import CourtCandidate, Scan
 
 _COURT_GENERIC = re.compile(
     r"\bcourts?\s*(?:no\.?|number|num)?\s*#?\s*([a-z]|\d{1,2})\b"
@@ -77,8 +79,7 @@ class CourtReader:
             name = self._court_names.get(" ".join(match.group(1).split()))
             if match.group(1).endswith(" a") and not self._court_letter_a(match, original):
                 continue
-            scan.court = scan.court or name
-            scan.consume(match)
+            _add_court(scan, match, 0, name, name or match.group(1))
         for match in _COURT_GENERIC.finditer(scan.text):
             suffix = match.group(1)
             court = self._court_by_suffix.get(suffix)
@@ -86,9 +87,8 @@ class CourtReader:
                 continue
             if court is None and not suffix.isdigit() and (len(suffix) > 1 or suffix in "ai"):
                 continue  # "court i want" is not a court
-            scan.unknown_court = scan.unknown_court or court is None
-            scan.court = scan.court or court
-            scan.consume(match)
+            # a configured court before an unknown one: "court D or court B" is Court B
+            _add_court(scan, match, 1 if court else 2, court, court or f"Court {suffix.upper()}")
 
     @staticmethod
     def _court_letter_a(match: re.Match[str], original: str) -> bool:
@@ -97,3 +97,9 @@ class CourtReader:
         if not rest or rest[0] in _COURT_A_NEXT_OK or rest[0][0].isdigit() or rest[0][0] == "~":
             return True
         return _COURT_CAPITAL_A.search(original) is not None
+
+
+def _add_court(scan: Scan, match: re.Match[str], priority: int, court: str | None, name: str) -> None:
+    if not scan.negated(match.start()):
+        scan.courts.append(CourtCandidate(match.start(), priority, court, match.end(), name))
+    scan.consume(match)

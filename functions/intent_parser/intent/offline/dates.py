@@ -253,7 +253,7 @@ def _ordinal_day(day: int, today: dt.date) -> dt.date | None:
 
 def _add_date(scan: Scan, match: re.Match[str], priority: int, value: dt.date | None) -> None:
     if not _NEGATED.search(scan.text, max(0, match.start() - 16), match.start()):
-        scan.dates.append(DateCandidate(match.start(), priority, value))
+        scan.dates.append(DateCandidate(match.start(), priority, value, match.end()))
     scan.consume(match, "~")
 
 

@@ -2,6 +2,10 @@
 how long to play ("for 90 minutes", "an hour and a half", "2h30").
 
 Read before dates and times, so "in 2 hours" is not 2 o'clock and "for 3 hours" not 3 o'clock.
+Every length written is a candidate (`Scan.durations`); the first kind in the order below
+wins, the last one after "actually". A compact hour that is a time of day ("15h", "9h30",
+"at 9h") is left to the times: it is one after "at"/"from"/"until" ..., or when it is longer
+than any booking may last; "2h", "2h30", "for 15h" and "a 4h session" stay lengths.
 """
 
 from __future__ import annotations
@@ -9,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .scan import DateCandidate, Scan, TimeCandidate, count, has_digit
+from courtbooking.schedule import MAX_BOOKING_MINUTES
+
+from .scan import DateCandidate, DurationCandidate, Scan, TimeCandidate, count, has_digit
 
 _REL_INSTANT = re.compile(
     r"\bin\s+(?:about\s+|around\s+|roughly\s+)?"
@@ -48,33 +54,44 @@ def read_relative_instant(scan: Scan) -> None:
         scan.times.append(TimeCandidate(match.start(), 0, at.hour * 60 + at.minute))
 
 
+_COMPACT_HOUR = re.compile(r"\d{1,2}h(?:[0-5]\d)?")
+_CLOCK_WORD = re.compile(r"\b(?:at|from|by|around|about|until|till|before|after|between)\s+$")
+
+
 def read_duration(scan: Scan) -> None:
-    """How long to play: the first duration written; None when it is not a plausible one."""
-    text = scan.text
-    if "hour" not in text and "minute" not in text and not has_digit(text):
+    """How long to play: every length written, as candidates; None when it is not a plausible one."""
+    if "hour" not in scan.text and "minute" not in scan.text and not has_digit(scan.text):
         return
-    for pattern, minutes in ((_DURATION_HALF, 90), (_DURATION_HALF_HOUR, 30)):
-        match = pattern.search(text)
-        if match:
-            scan.duration = minutes
-            scan.consume(match)
-            return
-    match = _DURATION_HOURS.search(text)
-    if match:
+    for priority, (pattern, minutes) in enumerate(((_DURATION_HALF, 90), (_DURATION_HALF_HOUR, 30))):
+        for match in pattern.finditer(scan.text):
+            _add_duration(scan, match, priority, minutes)
+    for match in _DURATION_HOURS.finditer(scan.text):
+        if _clock_hour(scan, match):
+            continue  # "15h", "at 9h30": a time of day, read with the times
         written = match.group("hours")
         minutes = 60 if written in ("a", "an") else round(float(written) * 60)
         if match.group("half"):
             minutes += 30
         elif match.group("mins") or match.group("hmins"):
             minutes += int(match.group("mins") or match.group("hmins"))
-        scan.duration = _within_a_day(minutes)
-        scan.consume(match)
-        return
-    match = _DURATION_MINUTES.search(text)
-    if match:
-        minutes = int(match.group(1))
-        scan.duration = _within_a_day(minutes)
-        scan.consume(match)
+        _add_duration(scan, match, 2, _within_a_day(minutes))
+    for match in _DURATION_MINUTES.finditer(scan.text):
+        _add_duration(scan, match, 3, _within_a_day(int(match.group(1))))
+
+
+def _clock_hour(scan: Scan, match: re.Match[str]) -> bool:
+    """'15h', 'at 9h', '9h30': a continental time of day, not a length ('2h', 'for 15h', 'a 4h session' are)."""
+    if not _COMPACT_HOUR.fullmatch(match.group()):
+        return False
+    minutes = int(match.group("hours")) * 60 + int(match.group("hmins") or 0)
+    if minutes > MAX_BOOKING_MINUTES:
+        return True
+    return _CLOCK_WORD.search(scan.text, max(0, match.start() - 10), match.start()) is not None
+
+
+def _add_duration(scan: Scan, match: re.Match[str], priority: int, minutes: int | None) -> None:
+    scan.durations.append(DurationCandidate(match.start(), priority, minutes, match.end()))
+    scan.consume(match)
 
 
 def _within_a_day(minutes: int) -> int | None:

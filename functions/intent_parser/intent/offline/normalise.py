@@ -3,9 +3,12 @@
 NFKC (full-width digits), lower case, curly quotes and dashes, emoji and stray
 punctuation dropped, "p.m." -> "pm", then a word-by-word table: misspellings and
 short forms ("tmrw" -> "tomorrow", "weds" -> "wednesday", "sept" -> "september"),
-number words ("two" -> "2", "twenty-first" -> "21st"), and every one-edit
+number words ("two" -> "2", "twenty-first" -> "21st"; but "the one", "the second one"
+keep "one", a pronoun), and every one-edit
 misspelling of the long day and month words ("tmorrow", "satruday"), generated at
 import. The canonical day and month names are defined here for the readers.
+`as_written` goes back the other way: the words of a message that normalise to a phrase,
+to quote what a person wrote ("feb 30th").
 """
 
 from __future__ import annotations
@@ -264,6 +267,13 @@ _COMPOUND_NUMBER = re.compile(
     r"\b(twenty|thirty)[\s-]+(" + "|".join(_UNITS + _UNIT_ORDINALS) + r")\b",
 )
 _COUPLE = re.compile(r"\b(?:a\s+)?couple\s+(?:of\s+)?")
+# "one" after these is a pronoun ("the one", "the second one", "the 5pm one"), unless a time or length follows.
+_BEFORE_PRONOUN_ONE = re.compile(
+    r"(?:\b(?:the|that|this|which|another|other|same|earlier|later|last|latest|earliest|"
+    + "|".join((*_UNIT_ORDINALS, "tenth"))
+    + r")|\d(?:st|nd|rd|th)|\d\s*[ap]m)\s+$"
+)
+_NUMBER_AFTER = re.compile(r"\s*(?:oclock|o\s|am\b|pm\b|hours?\b|hrs?\b|thirty|fifteen|forty|fifty|[:.]\d)")
 
 
 def normalise(message: str) -> str:
@@ -286,7 +296,16 @@ def _canonical_word(match: re.Match[str]) -> str:
     word = match.group()
     if word == "sun":  # "in the sun" is not a Sunday
         return word if match.string[max(0, match.start() - 4) : match.start()] == "the " else "sunday"
+    if word == "one" and _pronoun_one(match):
+        return word  # "the one on Friday", "the second one": a pronoun, not 1 o'clock
     return _TOKEN_MAP.get(word, word)
+
+
+def _pronoun_one(match: re.Match[str]) -> bool:
+    text, start = match.string, match.start()
+    return _BEFORE_PRONOUN_ONE.search(text[max(0, start - 12) : start]) is not None and not _NUMBER_AFTER.match(
+        text, match.end()
+    )
 
 
 def _compound_number(match: re.Match[str]) -> str:
@@ -295,3 +314,23 @@ def _compound_number(match: re.Match[str]) -> str:
     if unit in _UNIT_ORDINALS:
         return _ordinal(tens + _UNIT_ORDINALS.index(unit) + 1)
     return str(tens + _UNITS.index(unit) + 1)
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def as_written(message: str, phrase: str) -> str:
+    """The words of `message` that normalise to `phrase` ("feb 30th" for "february 30th"), trimmed;
+    `phrase` itself when no run of whole words does."""
+    tokens = list(_TOKEN.finditer(message[:MAX_PARSE_CHARS]))
+    words = [normalise(token.group()).replace(",", " ").replace("?", " ").split() for token in tokens]
+    wanted = phrase.split()
+    for first in range(len(tokens)):
+        found: list[str] = []
+        last = first
+        while last < len(tokens) and len(found) < len(wanted):
+            found += words[last]
+            last += 1
+        if found == wanted and words[first]:
+            return message[tokens[first].start() : tokens[last - 1].end()].strip(" ,.?!;:")
+    return phrase

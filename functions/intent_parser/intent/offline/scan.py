@@ -1,9 +1,11 @@
 """What one reading of a message gathers: the masked text and what each reader found in it.
 
-Every reader (courts, durations, dates, times) looks at `Scan.text`, adds what it
-found as candidates, and masks what it read with `consume`, so the readers after
+Every reader (courts, offers, durations, dates, times) looks at `Scan.text`, adds what
+it found as candidates, and masks what it read with `consume`, so the readers after
 it do not read the same words again. Times are minutes since midnight, local to
-the facility. `pick` then chooses one date and one time among the candidates.
+the facility. `pick` then chooses one court, length, date and time among the
+candidates, and `Reading` holds what they come to: what one text says on its own,
+before the conversation is taken into account.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeAlias, TypeVar
+
+from courtbooking.models import Action, BookingRef, Reply
 
 Meridiem: TypeAlias = Literal["am", "pm"]
 
@@ -29,11 +33,12 @@ class Span:
 
 @dataclass(slots=True)
 class Candidate(Generic[T]):
-    """One reading of a date or a time, found at `position` in the text."""
+    """One reading of a date, a time, a court or a length, found at `position` in the text."""
 
     position: int
     priority: int  # lower wins: an explicit "3pm" over a bare "at 3"
     value: T | None  # None when what was written is impossible ("February 30th", "25:00")
+    end: int = 0  # where what was read ends, so an impossible value can be quoted
 
 
 class DateCandidate(Candidate[dt.date]):
@@ -44,6 +49,19 @@ class TimeCandidate(Candidate[int]):
     """The value is minutes since midnight."""
 
     __slots__ = ()
+
+
+class DurationCandidate(Candidate[int]):
+    """How long to play, in minutes; None when it is not a plausible length."""
+
+    __slots__ = ()
+
+
+@dataclass(slots=True)
+class CourtCandidate(Candidate[str]):
+    """A court named: its configured name, or None with `name` ("Court D") when there is no such court."""
+
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +88,9 @@ class Scan:
     dates: list[DateCandidate] = field(default_factory=list)
     times: list[TimeCandidate] = field(default_factory=list)
     windows: list[WindowCandidate] = field(default_factory=list)
-    court: str | None = None
-    unknown_court: bool = False  # a court was named that the facility does not have
-    duration: int | None = None  # minutes
+    courts: list[CourtCandidate] = field(default_factory=list)
+    durations: list[DurationCandidate] = field(default_factory=list)
+    offer: int | None = None  # an offer taken by its place ("the second one"), an index into the offers
     range_minutes: int | None = None  # the length of a written range ("2 to 4pm"), when a booking can span it
     day_part: DayPart | None = None
 
@@ -86,6 +104,41 @@ class Scan:
         start, end = match.span()
         self.text = self.text[:start] + filler * (end - start) + self.text[end:]
 
+    def negated(self, start: int) -> bool:
+        """Whether what is read at `start` follows "not" ("not at 3 but at 4", "not court A"): read, not offered."""
+        return _NOT_THIS.search(self.text, max(0, start - 20), start) is not None
+
+
+@dataclass(slots=True)
+class Reading:
+    """What one text says on its own, once `pick` has chosen: the step before the conversation.
+
+    Times are minutes since midnight; `booking` is which booking a move or cancel is about.
+    """
+
+    action: Action | None = None
+    date: dt.date | None = None
+    time: int | None = None
+    window: Span | None = None
+    court: str | None = None
+    duration: int | None = None
+    offer: int | None = None
+    reply: Reply | None = None
+    booking: BookingRef | None = None
+    impossible_date: str | None = None  # as written ("30 February")
+    impossible_time: str | None = None  # as written ("25:00")
+    unknown_court: str | None = None  # a display name ("Court D")
+
+    @property
+    def says_when(self) -> bool:
+        """A date, time or window was written, even an impossible one."""
+        return bool(self.date or self.time is not None or self.window or self.impossible_date or self.impossible_time)
+
+    @property
+    def says_anything(self) -> bool:
+        """A date, time, court or length of its own: then the message is no bare yes or no."""
+        return self.says_when or bool(self.court or self.unknown_court or self.duration)
+
 
 CORRECTION = re.compile(
     r"\b(?:actually|instead|make\s+it|change\s+(?:it\s+)?to|no\s+wait|sorry|rather|scratch\s+that|i\s+mean|i\s+meant"
@@ -93,13 +146,25 @@ CORRECTION = re.compile(
 )
 
 
-def pick(candidates: Sequence[Candidate[T]], normal: str) -> T | None:
+# A value just after one of these is read but not offered ("not at 3 but at 4", "not court A, court B").
+_NOT_THIS = re.compile(r"(?:\bnot|\bisnt|\bexcept|\binstead\s+of|\brather\s+than)\s+(?:(?:at|on|for)\s+)?$")
+
+C = TypeVar("C", bound=Candidate)  # any kind of candidate
+
+
+def choose(candidates: Sequence[C], normal: str) -> C | None:
     """The most specific candidate, then the first; after "actually"/"instead", the last one."""
     if not candidates:
         return None
     if len(candidates) > 1 and CORRECTION.search(normal):
-        return max(candidates, key=lambda c: c.position).value
-    return min(candidates, key=lambda c: (c.priority, c.position)).value
+        return max(candidates, key=lambda c: c.position)
+    return min(candidates, key=lambda c: (c.priority, c.position))
+
+
+def pick(candidates: Sequence[Candidate[T]], normal: str) -> T | None:
+    """The value of the chosen candidate (see `choose`)."""
+    chosen = choose(candidates, normal)
+    return chosen.value if chosen is not None else None
 
 
 def count(text: str) -> int:

@@ -8,10 +8,14 @@ has passed today" needs the date):
   say am or pm for a bare hour ("tomorrow evening at 7" -> 19:00);
 - windows and ranges: "between 4 and 6pm", "from 2 to 4", "2-4pm", "after 5",
   "before noon", "3pm onwards"; a range exactly one slot long is an exact time;
-- exact times: "3pm", "9.30am", "15:00", "1500", noon/midday/midnight, "half past
-  four", "quarter to 6", "half 4", "3 o'clock", "at 3", "4ish", "8 tonight".
+- exact times: "3pm", "9.30am", "15:00", "1500", "15h", "15h30", noon/midday/midnight,
+  "half past four", "quarter to 6", "half 4", "3 o'clock", "at 3", "4ish", "8 tonight",
+  "7 in the evening";
+- a self-correction: a bare number after "no wait", "sorry", "make it" ... ("at 5, no
+  wait, 6") is a time like the one it corrects (`read_bare`, called by `corrections`).
 
-A bare hour is otherwise read inside the opening hours. All values are minutes since midnight.
+A bare hour is otherwise read inside the opening hours. A time just after "not" is read
+but not offered ("not at 3 but at 4"). All values are minutes since midnight.
 """
 
 from __future__ import annotations
@@ -25,8 +29,11 @@ from .scan import DayPart, Meridiem, Scan, Span, TimeCandidate, WindowCandidate,
 
 
 def _time(n: int) -> str:
-    """One written time of day with named groups: noon/midday/midnight, or hour[:minutes][am|pm]."""
-    return rf"(?:(?P<named{n}>noon|midday|midnight)|(?P<h{n}>\d{{1,2}})(?:[:.](?P<m{n}>\d{{2}}))?\s*(?P<mer{n}>am|pm)?)"
+    """One written time of day with named groups: noon/midday/midnight, or hour[:minutes][am|pm] or hour[h[minutes]]."""
+    return (
+        rf"(?:(?P<named{n}>noon|midday|midnight)"
+        rf"|(?P<h{n}>\d{{1,2}})(?:[:.h](?P<m{n}>\d{{2}})|h\b)?\s*(?P<mer{n}>am|pm)?)"  # "15h30", "15h": continental
+    )
 
 
 _END = r"(?![\d:]|(?:st|nd|rd|th)\b)"
@@ -54,6 +61,7 @@ _T_SPACED = re.compile(
 )
 _T_COLON = re.compile(r"\b(?P<h1>\d{1,2})[:.](?P<m1>\d{2})\s*(?P<mer1>am|pm)?(?![\d:])")
 _T_MERIDIEM = re.compile(r"\b(?P<h1>\d{1,2})\s*(?P<mer1>am|pm)\b")
+_T_CONTINENTAL = re.compile(r"\b(?P<h1>\d{1,2})h(?P<m1>[0-5]\d)?\b")  # what the durations left: a time of day
 _T_NAMED = re.compile(r"\b(?:12\s+)?(?P<named1>noon|midday|midnight)\b")
 _T_HALF_BRITISH = re.compile(r"\bhalf\s+(?P<h1>\d{1,2})\b(?!\s*(?:hours?|h\b|days?|weeks?|past|an?\b|[:.]\d))")
 _T_OCLOCK = re.compile(r"\b(?P<h1>\d{1,2})\s*oclock\b(?:\s*(?P<mer1>am|pm))?")
@@ -222,6 +230,10 @@ class TimeReader:
         for pattern in (_T_COLON, _T_MERIDIEM, _T_NAMED, _T_OCLOCK):
             for match in pattern.finditer(scan.text):
                 _add_time(scan, match, 1, self._resolve_written(match, 1, scan, date))
+        if "h" in scan.text:
+            for match in _T_CONTINENTAL.finditer(scan.text):
+                hour, minute = int(match.group("h1")), int(match.group("m1") or 0)
+                _add_time(scan, match, 1, hour * 60 + minute if hour <= 23 else None)  # 24-hour: "9h" is 09:00
         for match in _T_HALF_BRITISH.finditer(scan.text):
             _add_time(scan, match, 1, self._resolve_written(match, 1, scan, date, shift=30))
         for match in _T_MILITARY.finditer(scan.text):
@@ -229,6 +241,14 @@ class TimeReader:
         for pattern in (_T_AT_BARE, _T_ISH, _T_BEFORE_DAY, _T_AFTER_DAY):
             for match in pattern.finditer(scan.text):
                 _add_time(scan, match, 3, self._resolve_written(match, 1, scan, date))
+
+    def read_bare(self, scan: Scan, match: re.Match[str], date: dt.date | None, near: int | None) -> None:
+        """A bare hour (groups h1, m1) as a time: the reading nearest `near` (the time it corrects), if any."""
+        readings = _readings(match, 1, scan.hint)
+        if near is not None and len(readings) > 1:
+            _add_time(scan, match, 3, min(readings, key=lambda r: abs(r - near)))
+        else:
+            _add_time(scan, match, 3, self._choose(readings, scan, date) if readings else None)
 
     def _military(self, scan: Scan, match: re.Match[str], date: dt.date | None) -> None:
         """'1500', '1930h', 'at 930'. Without 'at' or 'h', only quarter hours count ("2026" is a year)."""
@@ -275,7 +295,8 @@ def _readings(match: re.Match[str], n: int, hint: Meridiem | None) -> list[int]:
 def _add_time(scan: Scan, match: re.Match[str], priority: int, value: int | None) -> None:
     if value is not None and not 0 <= value < 24 * 60:
         value = None
-    scan.times.append(TimeCandidate(match.start(), priority, value))
+    if not scan.negated(match.start()):
+        scan.times.append(TimeCandidate(match.start(), priority, value, match.end()))
     scan.consume(match)
 
 

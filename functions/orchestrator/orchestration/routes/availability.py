@@ -20,7 +20,7 @@ router = Router()
     "/availability",
     responses=responses(
         {200: "The free slots that match, and the nearest alternatives when none match the asked time."},
-        {400: answer(f"{BAD_REQUEST}; a court that does not exist.")},
+        {400: answer(f"{BAD_REQUEST}; a court that does not exist; a duration that is not whole slots or too long.")},
         NO_422,
         ANY_ROUTE,
         SIGNED_IN,

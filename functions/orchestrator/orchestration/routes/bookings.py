@@ -1,4 +1,4 @@
-"""/bookings: book a slot by its id, list mine, read one, cancel one; always the caller's own."""
+"""/bookings: book a slot by its id, list mine, read one, move one, cancel one; always the caller's own."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from courtbooking.models import Booking, BookingList, BookSlotRequest
+from courtbooking.models import Booking, BookingList, BookSlotRequest, MoveSlotRequest
 
 from ..responses import (
     ANY_ROUTE,
@@ -95,6 +95,33 @@ def my_bookings() -> BookingList:
 def get_booking(booking_id: str) -> Booking:
     """One of the caller's bookings; anyone else's is 404, exactly like a missing one."""
     return services(router).booking(caller(router), booking_id)
+
+
+@router.patch(
+    "/bookings/<booking_id>",
+    responses=responses(
+        {200: "Moved: the booking as it now is (same id); the old slot is free again."},
+        {
+            400: answer(f"{BAD_BOOKING_ID}; {BAD_REQUEST}."),
+            409: answer(
+                "SLOT_TAKEN: someone holds the new slot (the booking is unchanged); ALREADY_BOOKED: the caller "
+                "holds another court at an overlapping time; TOO_LATE: the booking has started."
+            ),
+            422: answer(
+                "SLOT_INVALID: no such slot, a slot that has started, is past the booking horizon or has a "
+                "duration that is not whole slots."
+            ),
+        },
+        NOT_FOUND,
+        ANY_ROUTE,
+        SIGNED_IN,
+        LARGE_BODY,
+        CALLS_SERVICES,
+    ),
+)
+def move_booking(booking_id: str, request: Annotated[MoveSlotRequest, Body(embed=False)]) -> Booking:
+    """Move one of the caller's bookings to another slot (and length), atomically: moved whole, or unchanged."""
+    return services(router).move(caller(router), booking_id, request.slot_id, request.duration_minutes)
 
 
 @router.delete(

@@ -1,35 +1,51 @@
-"""POST /chat: the fixed workflow, intent parser -> availability -> booking, in plain words."""
+"""POST /chat: the fixed workflow, intent parser -> availability -> booking, in plain words, in a conversation.
+
+The conversation's state is read before the workflow runs and written after it
+(orchestration.conversation); the answer carries the conversation's id.
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Any
 
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from courtbooking import config, idempotency
+from courtbooking.aws import dynamodb_client
+from courtbooking.errors import ServiceUnavailable
 from courtbooking.models import ChatRequest, ChatResponse
 
+from ..conversation import ConversationStore
 from ..responses import ANY_ROUTE, BAD_HEADERS, BAD_REQUEST, CALLS_SERVICES, LARGE_BODY, SIGNED_IN, answer, responses
 from ..workflow import ChatWorkflow
 from . import caller, key, services
 
 router = Router()
+logger = Logger(child=True)
+
+
+@lru_cache(maxsize=1)
+def conversations() -> ConversationStore:
+    """The conversations table, once per container."""
+    return ConversationStore(dynamodb_client(), config.conversations_table_name(), config.conversation_idle_minutes())
 
 
 @router.post(
     "/chat",
     responses=responses(
-        {200: "What was understood and done: status booked, alternatives, available, unavailable, ..."},
+        {200: "What was understood and done: status booked, moved, alternatives, available, needs_input, ..."},
         {
             400: answer(
-                f"{BAD_REQUEST} (the message missing, empty or over 500 characters){BAD_HEADERS}; a court that "
-                "does not exist."
+                f"{BAD_REQUEST} (the message missing, empty or over 500 characters; a conversation_id that is not "
+                f"one of ours in form){BAD_HEADERS}."
             ),
             404: answer("NOT_FOUND: the booking to cancel was cancelled a moment ago by another request."),
             409: answer(
-                "LIMIT_REACHED: the most upcoming bookings allowed are held; TOO_LATE: the booking to cancel has "
-                "started; REQUEST_IN_PROGRESS: the same Idempotency-Key is still being answered (Retry-After).",
+                "TOO_LATE: the booking to cancel has started; REQUEST_IN_PROGRESS: the same Idempotency-Key is "
+                "still being answered (Retry-After).",
                 retry_after=True,
             ),
             422: answer("IDEMPOTENCY_CONFLICT: the Idempotency-Key was used for another message."),
@@ -41,16 +57,27 @@ router = Router()
     ),
 )
 def chat(request: Annotated[ChatRequest, Body(embed=False)]) -> ChatResponse:
-    """Book, check, list or cancel in plain words: {"message": "Book a court tomorrow at 3pm"}."""
+    """Book, check, move, list or cancel in plain words: {"message": "Book a court tomorrow at 3pm",
+    "conversation_id": "<from the last answer>"}."""
     user, retry_key = caller(router), key(router)
     workflow = ChatWorkflow(services(router), config.facility())
+
+    def chat_once(payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        conversation = conversations().open(request.conversation_id, user)
+        turn = workflow.chat(request.message, user, conversation.context, idempotency_key=retry_key)
+        conversation.context = turn.context
+        try:
+            conversations().save(conversation)
+        except ServiceUnavailable:  # what was done is done and answered; only the follow-ups are lost
+            logger.exception("conversation state not saved", extra={"conversation_id": conversation.id})
+        return turn.answer.model_copy(update={"conversation_id": conversation.id}).model_dump(mode="json")
+
     if retry_key is None:
-        return workflow.chat(request.message, user)
-
-    def chat_once(payload: dict[str, Any]) -> dict[str, Any]:
-        return workflow.chat(request.message, user, idempotency_key=retry_key).model_dump(mode="json")
-
+        return ChatResponse.model_validate(chat_once())
     answered = idempotency.run_once(
-        chat_once, user_id=user, key=retry_key, request_fingerprint=idempotency.fingerprint(request.message)
+        chat_once,
+        user_id=user,
+        key=retry_key,
+        request_fingerprint=idempotency.fingerprint(f"{request.conversation_id or ''}\n{request.message}"),
     )
     return ChatResponse.model_validate(answered)
