@@ -208,6 +208,9 @@ def test_a_stale_or_unknown_conversation_starts_afresh(orchestrator: Handler, dy
     stale = say(orchestrator, "yes", conversation=conversation)
     assert stale["conversation_id"] != conversation
     assert stale["status"] == "needs_input"
+    status, empty, _ = call(orchestrator, "POST", "/chat", "alice", {"message": "yes", "conversation_id": ""})
+    assert (status, empty["status"]) == (200, "needs_input")  # "" is no conversation: a new one
+    assert empty["conversation_id"] not in ("", conversation)
     unknown = say(orchestrator, "yes", conversation="00000000-0000-4000-8000-000000000000")
     assert unknown["conversation_id"] != "00000000-0000-4000-8000-000000000000"
     assert booked_slots(dynamodb, table_name) == []
@@ -216,13 +219,13 @@ def test_a_stale_or_unknown_conversation_starts_afresh(orchestrator: Handler, dy
     assert int(state[stale["conversation_id"]]["expires_at"]["N"]) > clock.now().timestamp() + 29 * 60
 
 
-@pytest.mark.parametrize("conversation_id", ["", "a" * 65, "abc def", "../x", "é"])
+@pytest.mark.parametrize("conversation_id", ["a" * 65, "abc def", "../x", "é"])
 def test_a_conversation_id_that_is_not_one_of_ours_in_form_is_400(orchestrator: Handler, conversation_id: str) -> None:
     status, body, _ = call(
         orchestrator, "POST", "/chat", "alice", {"message": "hi", "conversation_id": conversation_id}
     )
     assert status == 400
-    assert "conversation_id" in body["error"]["message"]
+    assert "conversation_id: must be the conversation_id of an earlier answer" in body["error"]["message"]
 
 
 def test_patch_moves_a_booking_atomically_for_its_owner_only(

@@ -35,13 +35,30 @@ def held(booking: Booking) -> str:
 
 
 def moved(booking: Booking, old: Booking) -> str:
+    if (old.date, old.time, old.court) == (booking.date, booking.time, booking.court):
+        return f"{booking.message} (It was {words.length(old.duration_minutes)}.) Booking id {booking.booking_id}."
     freed = f"{old.time} on {old.court}" if old.date == booking.date else f"{old.time} on {words.day(old.date)}"
     return f"{booking.message} {freed} is free again. Booking id {booking.booking_id}."
 
 
+def already_so(booking: Booking) -> str:
+    return (
+        f"That is your booking already: {booking.court} on {words.day(booking.date)} at {booking.time}. "
+        "Which day, time or court would you like instead?"
+    )
+
+
+def free_for_move(slots: Sequence[Slot], date: dt.date, time: str, held: Booking) -> str:
+    courts = ", ".join(s.court for s in slots)
+    return (
+        f"Free at {time} on {words.day(date)}: {courts}. Shall I move your booking ({held.time} on {held.court}, "
+        f"{words.day(held.date)}) to {slots[0].court} at {time}?"
+    )
+
+
 def where(slot: Slot, date: dt.date | None = None) -> str:
-    """14:00 on Court A (and the day, when it is not the day being talked about)."""
-    day = f" on {words.day(slot.date)}" if date is not None and slot.date != date else ""
+    """14:00 on Court A (and the day, when it is not the day being talked about, or none is)."""
+    day = f", {words.day(slot.date)}" if slot.date != date else ""
     return f"{slot.time} on {slot.court}{day}"
 
 

@@ -68,11 +68,12 @@ class Rules:
         grid = self.schedule.starts(duration)
         if not grid:
             return Problem(f"The courts are open {self.hours}, too short for {words.length(duration)}.")
-        if minutes < f.opening_minutes or minutes + duration > f.closing_minutes:
-            nearest = grid[0] if minutes < f.opening_minutes else grid[-1]
+        if minutes < f.opening_minutes:
+            return Problem(f"The courts are open {self.hours}: the first start is {grid[0]}.", times=(grid[0],))
+        if minutes + duration > f.closing_minutes:
+            for_length = "" if duration == f.slot_minutes else f" for {words.length(duration)}"
             return Problem(
-                f"The courts are open {self.hours}, so the last {words.length(duration)} starts at {grid[-1]}.",
-                times=(nearest,),
+                f"The courts are open {self.hours}: the latest start{for_length} is {grid[-1]}.", times=(grid[-1],)
             )
         if time not in grid:
             before = max((t for t in grid if t < time), default=None)

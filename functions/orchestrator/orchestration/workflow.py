@@ -123,6 +123,13 @@ class ChatWorkflow:
         if date is None and wants_booking:
             if intent.time is None and intent.window is None:
                 return self._say(ask, "needs_input", replies.WHICH_DAY_AND_TIME, pending="day")
+            if intent.time is not None:  # "book at 10pm": the hours first, then the day
+                problem = self._rules.time(
+                    self._rules.day_for_time(intent.time, ask.now), intent.time, duration, ask.now
+                )
+                if problem is not None and problem.date is None:
+                    ask.focus["time"] = None
+                    return self._say(ask, "needs_input", f"{problem.reason} Which day and time would you like?")
             today_ahead = intent.time is not None and self._rules.day_for_time(intent.time, ask.now) == (
                 self._rules.today(ask.now)
             )
@@ -149,6 +156,11 @@ class ChatWorkflow:
         intent = ask.intent
         if availability.slots and intent.time is not None:  # "is 3pm free?": yes, and which courts
             slots = availability.slots
+            held = ask.context.booking
+            if held is not None and not intent.court and (held.date, held.time) != (availability.date, intent.time):
+                # "what about 7?" just after booking: a change of that booking, on a yes; never a second court
+                text = replies.free_for_move(slots, availability.date, intent.time, held)
+                return self._say(ask, "available", text, slots=slots, pending="offer", offer_action="move")
             return self._say(
                 ask, "available", replies.free_at(slots, availability.date, intent.time), slots=slots, pending="offer"
             )
@@ -160,9 +172,12 @@ class ChatWorkflow:
 
     def _book(self, ask: _Ask, availability: Availability, date: dt.date) -> Turn:
         intent = ask.intent
-        held = self._already_held(ask, date)
+        mine = self._services.bookings(ask.user_id).bookings
+        held = self._already_held(ask, date, mine)
         if held is not None:  # asked twice, or a retry whose first answer was lost: one booking, not two
             return self._held(ask, held)
+        if len(mine) >= self._facility.max_active_bookings:  # say the limit before offering anything
+            return self._say(ask, "unavailable", replies.limit(self._facility.max_active_bookings, mine), bookings=mine)
         candidates = [s for s in availability.slots if _matches(s, intent, date)]
         for slot in candidates[:MAX_BOOKING_ATTEMPTS]:
             outcome = self._try_booking(ask, slot)
@@ -197,7 +212,7 @@ class ChatWorkflow:
             raise
         if booking.already_held:
             return self._held(ask, booking)
-        ask.focus.update(date=booking.date, time=booking.time, court=booking.court, action="book")
+        ask.focus.update(date=booking.date, time=booking.time, action="book")  # the court stays what was said
         return self._say(ask, "booked", replies.booked(booking), slots=[slot], booking=booking)
 
     def _held(self, ask: _Ask, held: Booking) -> Turn:
@@ -215,10 +230,10 @@ class ChatWorkflow:
         text = f"{lead} {replies.offers(offered, date)}"
         return self._say(ask, "alternatives", text, slots=offered, pending="offer")
 
-    def _already_held(self, ask: _Ask, date: dt.date) -> Booking | None:
+    def _already_held(self, ask: _Ask, date: dt.date, mine: Sequence[Booking] | None = None) -> Booking | None:
         """The caller's own upcoming booking that already answers this request, if any."""
         intent = ask.intent
-        for booking in self._services.bookings(ask.user_id).bookings:
+        for booking in mine if mine is not None else self._services.bookings(ask.user_id).bookings:
             if booking.date != date or (intent.court and booking.court != intent.court):
                 continue
             if intent.time is not None and booking.time == intent.time:
@@ -241,7 +256,7 @@ class ChatWorkflow:
         if not slots:
             return self._say(ask, "unavailable", problem.reason)
         return self._say(
-            ask, "alternatives", f"{problem.reason} {replies.offers(slots, date)}", slots=slots, pending="offer"
+            ask, "alternatives", f"{problem.reason} {replies.offers(slots, None)}", slots=slots, pending="offer"
         )
 
     def _propose_length(self, ask: _Ask, problem: Problem) -> Turn:
@@ -340,6 +355,14 @@ class ChatWorkflow:
         return self._move_to(ask, booking, candidates[:MAX_BOOKING_ATTEMPTS])
 
     def _move_to(self, ask: _Ask, booking: Booking, candidates: Sequence[Slot]) -> Turn:
+        first = candidates[0]
+        if (first.date, first.time, first.court, first.duration_minutes) == (
+            booking.date,
+            booking.time,
+            booking.court,
+            booking.duration_minutes,
+        ):
+            return self._say(ask, "needs_input", replies.already_so(booking))
         why = ""
         for slot in candidates:
             try:
@@ -351,14 +374,20 @@ class ChatWorkflow:
                 if refusal.code in (ErrorCode.SLOT_INVALID, ErrorCode.ALREADY_BOOKED, ErrorCode.TOO_LATE):
                     return self._say(ask, "unavailable", replies.kept(booking, _sentence(refusal.message)))
                 raise
-            ask.focus.update(date=moved.date, time=moved.time, court=moved.court, action="move")
+            ask.focus.update(date=moved.date, time=moved.time, action="move")
             return self._say(ask, "moved", replies.moved(moved, booking), booking=moved, slots=[slot])
-        first = candidates[0]
         availability = self._availability(
             first.date, first.time, ask.intent.model_copy(update={"court": None}), first.duration_minutes
         )
         tried = {c.slot_id for c in candidates}
-        offered = [s for s in [*availability.slots, *availability.alternatives] if s.slot_id not in tried]
+        moving_time = (first.date, first.time) != (booking.date, booking.time)
+        offered = [
+            s
+            for s in [*availability.slots, *availability.alternatives]
+            if s.slot_id not in tried
+            and (s.date, s.time, s.court) != (booking.date, booking.time, booking.court)
+            and not (moving_time and (s.date, s.time) == (booking.date, booking.time))  # asked another time
+        ]
         text = replies.kept(booking, _sentence(why or f"{replies.where(first)} is taken."))
         if offered:
             text += " " + replies.offers(offered[:MAX_OFFERS], first.date, ask="shall I move it there?")

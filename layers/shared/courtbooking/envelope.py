@@ -44,7 +44,8 @@ def describe_validation(errors: Sequence[Any], root: str = "event") -> str:
     parts = []
     for item in errors[:MAX_REPORTED_ERRORS]:
         loc = [_shortened(str(p), MAX_NAME_CHARS) for p in item.get("loc", ()) if p != root]
-        location, message = ".".join(loc) or root, _shortened(str(item.get("msg", "invalid")), MAX_MESSAGE_CHARS)
+        text = str(item.get("msg", "invalid")).removeprefix("Value error, ")  # our own rule, in our words
+        location, message = ".".join(loc) or root, _shortened(text, MAX_MESSAGE_CHARS)
         if item.get("type") == "json_invalid":
             location, message = root, "is not valid JSON"
         elif item.get("type") == "missing" and not loc:

@@ -328,16 +328,23 @@ class Failure(BaseModel):
 ChatStatus = Literal[
     "booked", "moved", "alternatives", "available", "unavailable", "needs_input", "bookings", "cancelled", "declined"
 ]
-CONVERSATION_ID_PATTERN = r"^[A-Za-z0-9\-]{1,64}$"
+_CONVERSATION_ID = re.compile(r"[A-Za-z0-9\-]{0,64}")
+
+
+def _check_conversation_id(value: str) -> str:
+    if not _CONVERSATION_ID.fullmatch(value):
+        raise ValueError("must be the conversation_id of an earlier answer (letters, digits and dashes, at most 64)")
+    return value
 
 
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)]
-    conversation_id: Annotated[str, StringConstraints(pattern=CONVERSATION_ID_PATTERN)] | None = Field(
+    conversation_id: Annotated[str, AfterValidator(_check_conversation_id)] | None = Field(
         default=None,
-        description="The conversation_id of an earlier answer, to carry that conversation on; else a new one starts.",
+        description="The conversation_id of an earlier answer, to carry that conversation on; else (or with "
+        '"") a new one starts.',
     )
 
 

@@ -46,8 +46,8 @@ def courts_list(facility: Facility) -> str:
 
 
 def booking_summary(court: str, date: dt.date, time: str, duration: int) -> str:
-    """Court A on Wednesday 2 December at 15:00 for 60 minutes."""
-    return f"{court} on {day(date)} at {time} for {duration} minutes."
+    """Court A on Wednesday 2 December at 15:00 for 1 hour."""
+    return f"{court} on {day(date)} at {time} for {length(duration)}."
 
 
 def booked(court: str, date: dt.date, time: str, duration: int) -> str:
