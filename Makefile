@@ -25,7 +25,7 @@ REQS := requirements-dev.txt layers/shared/requirements.txt $(wildcard functions
 FUNCTION ?= AvailabilityFunction
 EVENT ?= events/availability_intent.json
 
-.PHONY: help run test test-clock lock lint format invoke chat events build validate bench-parser load token fuzz-api clean
+.PHONY: help run test test-clock lock lint format invoke chat events build validate bench-parser bench-conversations load token fuzz-api clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -92,6 +92,9 @@ clean: ## remove the virtualenvs and build output
 
 bench-parser: $(STAMP) ## offline parser accuracy and speed on the labelled corpus, with dateparser as reference
 	$(PY) benchmarks/parser_benchmark.py
+
+bench-conversations: $(STAMP) ## the chat on the labelled multi-turn conversations: turns and conversations right, per category
+	$(PY) benchmarks/conversation_benchmark.py $(ARGS)
 
 load: $(STAMP) ## drive a running API with 100 concurrent chats (make run first; ARGS="--scenario distinct")
 	$(PY) benchmarks/load.py $(ARGS)

@@ -31,6 +31,7 @@ TIERS = (
     "tests/functions/test_ownership_api.py",
     "tests/functions/test_conversation.py",
     "tests/functions/test_explanations.py",
+    "tests/conversations/test_corpus.py",
     "tests/functions/test_faults.py",
     "tests/local/test_events.py",
     "tests/local/test_stack.py",
