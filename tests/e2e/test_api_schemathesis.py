@@ -29,6 +29,7 @@ OPERATIONS = [
     "GET /bookings",
     "POST /bookings",
     "GET /bookings/{booking_id}",
+    "PATCH /bookings/{booking_id}",
     "DELETE /bookings/{booking_id}",
 ]
 
