@@ -5,6 +5,7 @@ Each case is (message, context, expected fields); dates are days after TODAY (Fr
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -104,3 +105,142 @@ def test_a_fresh_request_does_not_inherit_the_court_or_length() -> None:
 def test_an_empty_context_reads_like_no_context_for_a_booking() -> None:
     message = "book court B tomorrow at 3pm for an hour"
     assert parse(message, context=ConversationContext()) == parse(message)
+
+
+# --- "5 instead": a bare hour that carries the conversation on is a time ---------------------------
+
+BOOKING_WEDNESDAY = ConversationContext(action="book", date=WEDNESDAY, time="15:00")  # nothing booked yet
+INSTEAD: list[tuple[str, ConversationContext, dict[str, Any]]] = [
+    ("can we do 5 instead", CHECKED, {"action": "check", "date": iso(THURSDAY), "time": "17:00", "court": "Court B"}),
+    ("5 instead", CHECKED, {"action": "check", "date": iso(THURSDAY), "time": "17:00"}),
+    ("how about 5 instead", CHECKED, {"action": "check", "date": iso(THURSDAY), "time": "17:00"}),
+    ("make it 5", CHECKED, {"action": "check", "date": iso(THURSDAY), "time": "17:00"}),  # the same as these
+    ("can we do 5 instead", BOOKING_WEDNESDAY, {"action": "book", "date": iso(WEDNESDAY), "time": "17:00"}),
+    ("5 instead of 3", BOOKING_WEDNESDAY, {"action": "book", "time": "17:00"}),
+    ("6 then", BOOKING_WEDNESDAY, {"action": "book", "date": iso(WEDNESDAY), "time": "18:00"}),
+    ("and 7?", CHECKED, {"action": "check", "date": iso(THURSDAY), "time": "19:00"}),
+    # with a booking in focus, "instead" corrects it: a move to 17:00, only the time said
+    ("can we do 5 instead", BOOKED, {"action": "move", "date": None, "time": "17:00", "court": None, "booking": None}),
+    ("how about 5 instead", BOOKED, {"action": "move", "date": None, "time": "17:00"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("message", "context", "expected"), INSTEAD, ids=[f"{c[0]} ({i})" for i, c in enumerate(INSTEAD)]
+)
+def test_a_bare_hour_instead(message: str, context: ConversationContext, expected: dict[str, Any]) -> None:
+    assert_reads(message, expected, context)
+
+
+@pytest.mark.parametrize("message", ["5 instead", "can we do 5 instead", "how about 5 instead"])
+def test_a_bare_hour_instead_without_a_context_is_just_a_time(message: str) -> None:
+    assert_reads(message, {"date": None, "time": "17:00", "window": None, "booking": None, "reply": None})
+    assert parse("and 7?").time == "19:00"
+
+
+def test_a_bare_number_that_is_no_hour_stays_no_time() -> None:
+    assert parse("and 2 courts?", context=CHECKED).time is None  # "2 courts" is a count, not 2 o'clock
+    assert parse("can we do 2 hours", context=CHECKED).duration_minutes == 120
+
+
+# --- after a booking, a follow-up question is a question ---------------------------------------
+
+AFTER_BOOKING: list[tuple[str, dict[str, Any]]] = [
+    ("what about 7?", {"action": "check", "date": iso(WEDNESDAY), "time": "19:00", "court": "Court A"}),
+    ("what about saturday?", {"action": "check", "date": iso(day(1)), "time": "15:00", "court": "Court A"}),
+    ("and 7?", {"action": "check", "date": iso(WEDNESDAY), "time": "19:00", "court": "Court A"}),
+    ("hmm what about 9?", {"action": "check", "date": iso(WEDNESDAY), "time": "09:00", "court": "Court A"}),
+    ("and court B?", {"action": "check", "date": iso(WEDNESDAY), "time": "15:00", "court": "Court B"}),
+    # explicit corrections stay moves; words that book still book
+    ("actually court B", {"action": "move", "date": None, "time": None, "court": "Court B"}),
+    ("make it 5pm", {"action": "move", "date": None, "time": "17:00"}),
+    ("move it to 5pm", {"action": "move", "date": None, "time": "17:00"}),
+    ("book another one at 7", {"action": "book", "date": iso(WEDNESDAY), "time": "19:00", "court": None}),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), AFTER_BOOKING, ids=[c[0] for c in AFTER_BOOKING])
+def test_after_a_booking(message: str, expected: dict[str, Any]) -> None:
+    assert_reads(message, {**expected, "offer": None, "reply": None}, BOOKED)
+
+
+def test_after_a_move_a_follow_up_is_a_question_too() -> None:
+    moved = BOOKED.model_copy(update={"action": "move"})
+    intent = parse("what about 7?", context=moved)
+    assert (intent.action, intent.date, intent.time, intent.booking) == ("check", WEDNESDAY, "19:00", None)
+
+
+def test_a_follow_up_to_a_question_asked_after_a_booking_keeps_its_action() -> None:
+    """The rule is for a booking with nothing pending: an answer to "What time?" or "Which day?" is not a question."""
+    asked_time = BOOKED.model_copy(update={"pending": "time"})
+    assert parse("7pm", context=asked_time).action == "book"
+    which_day = BOOKED.model_copy(update={"action": "move", "pending": "day"})
+    assert parse("what about saturday?", context=which_day).action == "move"
+
+
+@pytest.mark.parametrize("message", ["what about 7?", "and 7?", "what about saturday?"])
+def test_without_a_booking_a_follow_up_keeps_the_conversations_action(message: str) -> None:
+    not_booked = BOOKED.model_copy(update={"booking": None})
+    assert parse(message, context=not_booked).action == "book"
+    assert parse(message).booking is None
+
+
+# --- a weekday that continues a sequence ------------------------------------------------------
+
+WED_NOW = "2026-11-25T10:00:00Z"  # Wednesday 25 November 2026, 10:00 in London
+MON_30, TUE_1, WED_2 = day(3), day(4), day(5)
+
+
+def in_sequence(date: Any, **changes: Any) -> ConversationContext:
+    """A conversation that booked `date` at 10:00 (book mon 10am, and tue 10am ...)."""
+    values: dict[str, Any] = {"action": "book", "date": date, "time": "10:00"}
+    return ConversationContext(**(values | changes))
+
+
+def test_a_sequence_of_weekdays_goes_on_after_the_day_in_focus() -> None:
+    first = parse("book mon 10am", now=WED_NOW)
+    assert (first.action, first.date, first.time) == ("book", MON_30, "10:00")
+    second = parse("and tue 10am", now=WED_NOW, context=in_sequence(MON_30))
+    assert (second.date, second.time) == (TUE_1, "10:00")
+    third = parse("and wed 10am", now=WED_NOW, context=in_sequence(TUE_1))
+    assert (third.action, third.date, third.time) == ("book", WED_2, "10:00")  # not today, Wednesday 25th
+    booked = in_sequence(TUE_1, booking=booking("Court A", "10:00", TUE_1))
+    after_booking = parse("and wed 10am", now=WED_NOW, context=booked)
+    # "and <another day>" after a booking adds one, as said; "what about 7?" there is a question (below)
+    assert (after_booking.action, after_booking.date) == ("book", WED_2)
+
+
+@pytest.mark.parametrize(
+    ("message", "context", "expected"),
+    [
+        ("and wed", in_sequence(TUE_1), WED_2),
+        ("wed too", in_sequence(TUE_1), WED_2),
+        ("and sat 10am", in_sequence(TUE_1), day(8)),  # the first Saturday on or after Tuesday 1st
+        ("and tue", in_sequence(TUE_1), TUE_1),  # on or after: the day in focus itself
+        ("and wed?", in_sequence(TUE_1, action="check"), WED_2),
+        ("and thu", in_sequence(MON_30), day(6)),  # already after the day in focus: as read
+        # an alternative, an explicit "this", an answer to "Which day?" and a list read it from today
+        ("what about wed?", in_sequence(TUE_1), day(-2)),
+        ("wed instead", in_sequence(TUE_1), day(-2)),
+        ("and this wed", in_sequence(TUE_1), day(-2)),
+        ("and next wed", in_sequence(TUE_1), WED_2),
+        ("and wed", in_sequence(TUE_1, pending="day"), day(-2)),
+        ("and on wed?", in_sequence(TUE_1, action="list"), day(-2)),
+    ],
+)
+def test_a_bare_weekday_in_a_follow_up(message: str, context: ConversationContext, expected: Any) -> None:
+    assert parse(message, now=WED_NOW, context=context).date == expected
+
+
+def test_without_a_context_a_bare_weekday_is_the_next_one() -> None:
+    assert parse("and wed 10am", now=WED_NOW).date == day(-2)  # today
+
+
+def test_another_day_added_after_a_booking_is_one_more_booking_not_a_question() -> None:
+    """ "book mon 10am" booked, then "and tue 10am": a second booking, as said (not a move of Monday's)."""
+    monday = dt.date(2026, 11, 30)  # the Monday after FRIDAY (2026-11-27)
+    context = ConversationContext(action="book", date=monday, time="10:00", booking=booking("Court A", "10:00", monday))
+    added = parse("and tue 10am", context=context)
+    assert (added.action, added.date, added.time) == ("book", dt.date(2026, 12, 1), "10:00")
+    asked = parse("what about 7?", context=context)
+    assert asked.action == "check"

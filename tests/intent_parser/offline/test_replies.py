@@ -76,3 +76,33 @@ def test_a_reply_in_context_stays_a_reference(message: str) -> None:
 def test_book_it_is_a_yes_that_books_the_day_in_focus() -> None:
     intent = parse("book it", context=OFFERED)
     assert (intent.reply, intent.action, intent.date, intent.offer) == ("yes", "book", WEDNESDAY, None)
+
+
+@pytest.mark.parametrize("message", ["cancel that", "cancel it", "actually, cancel that", "Cancel it please"])
+def test_cancelling_what_is_only_offered_declines_the_offer(message: str) -> None:
+    """Offers pending and nothing booked: there is nothing to cancel but the offer, so it is a no."""
+    assert_reads(message, {"reply": "no", "action": None, "date": None, "offer": None, "booking": None}, OFFERED)
+
+
+@pytest.mark.parametrize(
+    ("message", "context"),
+    [
+        ("cancel that", BOOKED),  # a booking in focus: cancel it
+        ("cancel it", OFFERED.model_copy(update={"booking": BOOKED.booking})),  # offers to move a booking
+        ("cancel my booking", OFFERED),  # names a booking of one's own
+        ("cancel the second one", OFFERED),
+        ("cancel that", None),  # without a conversation
+    ],
+)
+def test_a_cancel_that_names_a_booking_stays_a_cancel(message: str, context: ConversationContext | None) -> None:
+    assert_reads(message, {"action": "cancel", "reply": None}, context)
+
+
+ASKED_DAY = ConversationContext(action="book", time="18:00", pending="day")
+
+
+@pytest.mark.parametrize("message", ["ok", "yes", "OK!", "yes please"])
+def test_a_yes_to_which_day_is_a_reply_not_a_booking(message: str) -> None:
+    """After "Which day did you mean?": a yes gives no day, so the caller asks again; nothing is booked."""
+    for context in (ASKED_DAY, None):
+        assert_reads(message, {"reply": "yes", "action": None, "date": None, "time": None, "offer": None}, context)

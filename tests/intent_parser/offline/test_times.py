@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
+from courtbooking.models import ConversationContext
 from intent.offline import OfflineParser
 from tests.intent_parser.fakes import instant, make_facility
-from tests.intent_parser.offline.reading import FRIDAY, assert_reads, window
+from tests.intent_parser.offline.reading import FRIDAY, assert_reads, booking, day, window
 
 CASES: list[tuple[str, dict[str, Any]]] = [
     # times
@@ -51,6 +52,19 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("the one on Friday", {"date": "2026-11-27", "time": None}),
     ("the one o'clock slot tomorrow", {"time": "13:00"}),
     ("book the one hour slot tomorrow at 3", {"time": "15:00", "duration_minutes": 60}),
+    # "one" is a number only where a time, length or count follows, or a word that takes a number comes before
+    ("id like to book one tomorrow evening", {"action": "book", "time": None, "window": window("17:00", "21:00")}),
+    ("cancel the saturday one", {"action": "cancel", "date": "2026-11-28", "time": None, "window": None}),
+    ("the 5pm one", {"time": "17:00", "date": None}),
+    ("can I grab one on sunday", {"date": "2026-11-29", "time": None}),
+    ("book one o'clock tomorrow", {"date": "2026-11-28", "time": "13:00"}),
+    ("tomorrow at one", {"time": "13:00"}),
+    ("tomorrow one pm", {"time": "13:00"}),
+    ("1pm tomorrow", {"time": "13:00"}),
+    ("tomorrow at half past one", {"time": "13:30"}),
+    ("tomorrow between 12 and one", {"time": "12:00", "window": None}),  # one slot long
+    ("book one court for one hour tomorrow at 3", {"time": "15:00", "duration_minutes": 60, "court": None}),
+    ("one week from today at 3pm", {"date": "2026-12-04", "time": "15:00"}),
     # windows
     ("tomorrow morning", {"time": None, "window": window("08:00", "12:00")}),
     ("tomorrow afternoon", {"window": window("12:00", "17:00")}),
@@ -67,6 +81,21 @@ CASES: list[tuple[str, dict[str, Any]]] = [
 @pytest.mark.parametrize(("message", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_reads(message: str, expected: dict[str, Any]) -> None:
     assert_reads(message, expected)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("cancel the saturday one", {"action": "cancel", "date": "2026-11-28", "time": None}),
+        ("id like to book one tomorrow evening", {"action": "book", "date": "2026-11-28", "time": None}),
+        ("what about one?", {"action": "check", "date": "2026-12-02", "time": "13:00"}),  # a follow-up: a time
+    ],
+)
+def test_one_in_a_conversation(message: str, expected: dict[str, Any]) -> None:
+    """With a booking on Wednesday 2 December at 15:00 in focus: "one" is still a pronoun unless a number is meant."""
+    booked = booking("Court A", "15:00", day(5))
+    context = ConversationContext(action="book", date=day(5), time="15:00", court="Court A", booking=booked)
+    assert_reads(message, expected, context)
 
 
 def test_bare_hours_follow_the_opening_hours() -> None:

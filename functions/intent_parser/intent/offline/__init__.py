@@ -7,8 +7,10 @@ read as 2 o'clock and "3 December" never as 3 o'clock):
    punctuation dropped, "p.m." -> "pm", and a word-by-word table that turns
    misspellings and short forms into one spelling ("tmrw" -> "tomorrow",
    "weds" -> "wednesday", "sept" -> "september", "two" -> "2", "fifth" -> "5th";
-   "the one" keeps "one", a pronoun);
-2. court ("Court B", "court b", "ct 2"; a court not configured is named, "Court D"),
+   "one" is 1 only where a number is meant, "at one", "one pm": "book one tomorrow",
+   "the saturday one" keep "one", a pronoun);
+2. court ("Court B", "court b", "ct 2"; a court not configured is named, "Court D";
+   the plural "courts" never names one),
    the offer taken by its place when the conversation has offers ("the second one",
    "the later one"), relative instants ("in two hours"), durations ("for 90 minutes",
    "2h30"; "15h" is left to the times);
@@ -16,8 +18,9 @@ read as 2 o'clock and "3 December" never as 3 o'clock):
    "a week from today", "a fortnight"), today/tomorrow, weekdays with
    this/next/after next/"next week", the weekend, ordinal days ("the 4th");
 4. windows and ranges ("between 4 and 6pm", "after 5", "before noon");
-5. exact times ("3pm", "9.30am", "1500", "15h30", "half past four", "at 3", "3 o'clock"),
-   then self-corrections ("at 5, no wait, 6": a bare number is what it corrects);
+5. exact times ("3pm", "9.30am", "1500", "15h30", "half past four", "at 3", "3 o'clock",
+   a bare hour that carries on: "and 7?", "5 instead"), then self-corrections
+   ("at 5, no wait, 6": a bare number is what it corrects);
 6. day parts ("tomorrow morning", "tonight"), which also decide am/pm for a
    bare hour; a bare hour is otherwise read inside the opening hours;
 7. the action from the wording (questions about one's own bookings are a list),
@@ -26,8 +29,11 @@ read as 2 o'clock and "3 December" never as 3 o'clock):
    "actually court B" about the booking in focus), an offer taken by its time or court
    ("ok 4pm then", "court C"), an answer to "Which booking?", or a follow-up that
    inherits what it does not say ("5pm" after "What time?", "what about Friday?");
-   a fresh request takes only the day in focus. Without a context a message is read
-   on its own, as before conversations: no move, nothing inherited.
+   a fresh request takes only the day in focus. After a booking a follow-up without
+   words that book or move is a check ("what about 7?"); "cancel that" with only offers
+   pending declines them; "and wed" continues a sequence of days from the day in focus.
+   Without a context a message is read on its own, as before conversations: no move,
+   nothing inherited.
 
 A candidate after "actually"/"sorry"/"no wait" wins over the ones before it; one just
 after "not" is read but never offered. Impossible values ("February 30th", "25:00")

@@ -1,15 +1,17 @@
 """Step 7, the action: what the wording asks for, and whether it asks anything at all.
 
 cancel > list (also questions about one's own bookings: "do I have anything on Friday?",
-"what courts do I have booked?") > an explicit "book/reserve" > check wording ("what's
+"what courts do I have booked?", "what have I got this week", "what's booked", "anything
+booked for me?") > an explicit "book/reserve" > check wording ("what's
 free", "any courts", "is ... available", "availability", open questions) > weaker list
 wording > book when a date, time or window was given > null. "don't book", "move my
 booking": never a booking. Wording that instructs the system ("ignore previous
 instructions", `<system>`) is no request at all.
 
 For a conversation: `asks` is the action the words ask for in so many words ("what
-about ..." asks none), and `carries_on` is wording that goes on from the last answer
-("what about Friday?", "and Saturday?", "4pm then", "instead", "actually").
+about ..." asks none), `carries_on` is wording that goes on from the last answer
+("what about Friday?", "and Saturday?", "4pm then", "instead", "actually"), and `adds_on`
+wording that adds to it rather than replaces it ("and wed", "Thursday too").
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ _LIST = re.compile(
     r"|\b(?:list|show)\s+(?:me\s+)?(?:everything|all|anything|what)\s+(?:that\s+)?(?:i|we|ive|weve)\s+(?:have|got|booked)"
     r"|\bam\s+i\s+playing\b|\banything\s+(?:in|under)\s+my\s+name\b|\bwhen(?:s|\s+is)\s+my\s+next\b"
     r"|\bwhats\s+(?:in|on)\s+my\s+(?:diary|calendar|schedule)\b"
+    # what one has got or booked, said without "booked" or without a subject: "what have I got this week",
+    # "what's booked", "anything booked for me?", "have I booked court A?"
+    r"|\bwhat\s+(?:have|do)\s+(?:i|we)\s+(?:got|have)\b(?![^?]*\b(?:free|available|open|spare)\b)"
+    r"|\bwhat(?:s|\s+is|\s+are)\s+(?:booked|reserved)\b"
+    r"|\b(?:booked|reserved|bookings?|reservations?)\s+(?:for|by|under)\s+(?:me|us|myself)\b"
+    r"|\b(?:have|did)\s+(?:i|we)\s+(?:already\s+)?(?:booked|reserved)\b"
 )
 _LIST_WEAK = re.compile(
     r"\b(?:what|which|any|all)\s+(?:of\s+)?(?:my\s+|the\s+|our\s+)?(?:bookings|reservations)\b|\bunder\s+my\s+name\b"
@@ -84,6 +92,7 @@ _NOT_A_BOOKING = re.compile(
 
 
 _ABOUT = re.compile(r"\b(?:what|how)\s+about\b")
+_ADDS_ON = re.compile(r"^(?:and|also|plus)\b|\b(?:too|as\s+well|also)\W*$")
 _CARRIES_ON = re.compile(r"^(?:and|or|so|but|ok|okay|then)\b|\b(?:what|how)\s+about\b|\b(?:then|instead|actually)\b")
 
 
@@ -114,6 +123,11 @@ def action(text: str, has_when: bool) -> Action | None:
 def asks(text: str) -> Action | None:
     """The action the words of `text` ask for in so many words; "what about Friday?" asks none."""
     return action(_ABOUT.sub(" ", text), False)
+
+
+def adds_on(text: str) -> bool:
+    """Wording that adds to the last answer rather than replaces it: "and wed", "also Thursday", "Friday too"."""
+    return _ADDS_ON.search(text) is not None
 
 
 def carries_on(text: str) -> bool:

@@ -4,7 +4,9 @@ Read first, so "court 2" is never read as 2 o'clock. Every court named is a cand
 (`Scan.courts`): the first configured one wins, the last after "actually", none after
 "not". A court that is named but not configured is a candidate without a value, with
 its display name ("Court D"): "book court Z" is then a check.
-The article guard: "a court a week from today" is not Court A.
+The article guard: "a court a week from today" is not Court A. The plural "courts" is never
+a name ("any courts free?", "book 2 courts": no court, and no count either), though it may
+come before one ("courts b and c").
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from .normalise import MONTH_NAMES, WEEKDAY_NAMES, normalise
 from .scan import CourtCandidate, Scan
 
 _COURT_GENERIC = re.compile(
-    r"\bcourts?\s*(?:no\.?|number|num)?\s*#?\s*([a-z]|\d{1,2})\b"
+    # a letter is a name only as a word of its own: "court b", "courts b and c", never the "s" of "courts"
+    r"\bcourts?\s*(?:no\.?|number|num)?\s*#?\s*((?<![a-z])[a-z]|\d{1,2})\b"
     r"(?!\s*(?::\d|\.\d|am\b|pm\b|hours?\b|h\b|minutes?\b|oclock\b|ish\b|people\b|players\b|-\s*\d))"
 )
 _COURT_CAPITAL_A = re.compile(r"\b[Cc][Oo][Uu][Rr][Tt]\s*A(?![A-Za-z])")

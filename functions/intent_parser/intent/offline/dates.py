@@ -6,6 +6,14 @@ month-name dates in either order; fixed holidays; offsets ("in 3 days", "a week 
 Friday", "a fortnight"); the day after tomorrow; today/tonight/tomorrow; weekdays with
 this/next/after next/"next week"/"Saturday week"; the weekend; ordinal days ("the 4th").
 A date just after "not" ("not Saturday, Sunday") is read but not offered.
+
+A bare weekday ("wed", "on Friday") is the next one, today included, and is marked
+`bare_weekday`: in a conversation about courts (a booking or a check) with a day in focus,
+a follow-up that adds a day ("and wed 10am", "wed too") continues the sequence, and reads
+it as the first such day on or after the day in focus ("book mon 10am", "and tue 10am",
+"and wed 10am" on a Wednesday is next week's Wednesday, not today). An alternative ("what
+about Friday?", "Monday instead"), an answer to "Which day?" and a question about one's own
+bookings read it from today, as on its own (`conversation`).
 """
 
 from __future__ import annotations
@@ -100,7 +108,7 @@ class DateReader:
                 _add_date(scan, match, 3, today)
         if "day" in scan.text:
             for match in _D_WEEKDAY.finditer(scan.text):
-                _add_date(scan, match, 2, _weekday(match, today))
+                _add_date(scan, match, 2, _weekday(match, today), bare_weekday=_bare_weekday(match))
         if "weekend" in scan.text:
             for match in _D_WEEKEND.finditer(scan.text):
                 _add_date(scan, match, 2, _weekend(match.group(1), today))
@@ -251,9 +259,17 @@ def _ordinal_day(day: int, today: dt.date) -> dt.date | None:
     return None
 
 
-def _add_date(scan: Scan, match: re.Match[str], priority: int, value: dt.date | None) -> None:
+def _bare_weekday(match: re.Match[str]) -> bool:
+    """A weekday said alone ("wed", "on the Friday"): no this/next/last, no "next week" or "week"."""
+    modifier, week_before, _, after = match.groups()
+    return modifier in (None, "the") and not week_before and not after
+
+
+def _add_date(
+    scan: Scan, match: re.Match[str], priority: int, value: dt.date | None, *, bare_weekday: bool = False
+) -> None:
     if not _NEGATED.search(scan.text, max(0, match.start() - 16), match.start()):
-        scan.dates.append(DateCandidate(match.start(), priority, value, match.end()))
+        scan.dates.append(DateCandidate(match.start(), priority, value, match.end(), bare_weekday))
     scan.consume(match, "~")
 
 

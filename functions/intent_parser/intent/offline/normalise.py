@@ -3,12 +3,18 @@
 NFKC (full-width digits), lower case, curly quotes and dashes, emoji and stray
 punctuation dropped, "p.m." -> "pm", then a word-by-word table: misspellings and
 short forms ("tmrw" -> "tomorrow", "weds" -> "wednesday", "sept" -> "september"),
-number words ("two" -> "2", "twenty-first" -> "21st"; but "the one", "the second one"
-keep "one", a pronoun), and every one-edit
+number words ("two" -> "2", "twenty-first" -> "21st"; "one" only where a number is meant,
+see below), and every one-edit
 misspelling of the long day and month words ("tmorrow", "satruday"), generated at
 import. The canonical day and month names are defined here for the readers.
 `as_written` goes back the other way: the words of a message that normalise to a phrase,
 to quote what a person wrote ("feb 30th").
+
+"one" is a number ("1") only when the words around it make it one: a time, length or
+count follows ("one o'clock", "one pm", "one thirty", "one hour", "one court", "one to
+three"), or a word that takes a number comes before ("at one", "until one", "half past
+one", "12 or one", "court one", "option one"). Anywhere else it is a pronoun and stays
+"one": "book one tomorrow evening" (a court), "the saturday one", "the 5pm one".
 """
 
 from __future__ import annotations
@@ -111,6 +117,8 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "hours": ("hours", "hrs"),
     "hour": ("hour", "hr"),
     "please": ("please", "pls", "plz", "plse"),
+    "what": ("what", "wot", "wat", "wut", "wht"),
+    "whats": ("whats", "wots", "wats", "wuts", "whts"),
     "christmas": ("christmas", "xmas", "chrismas", "christams", "crimbo"),
     "halloween": ("halloween", "haloween"),
     "valentines": ("valentines", "valentine"),
@@ -267,13 +275,19 @@ _COMPOUND_NUMBER = re.compile(
     r"\b(twenty|thirty)[\s-]+(" + "|".join(_UNITS + _UNIT_ORDINALS) + r")\b",
 )
 _COUPLE = re.compile(r"\b(?:a\s+)?couple\s+(?:of\s+)?")
-# "one" after these is a pronoun ("the one", "the second one", "the 5pm one"), unless a time or length follows.
-_BEFORE_PRONOUN_ONE = re.compile(
-    r"(?:\b(?:the|that|this|which|another|other|same|earlier|later|last|latest|earliest|"
-    + "|".join((*_UNIT_ORDINALS, "tenth"))
-    + r")|\d(?:st|nd|rd|th)|\d\s*[ap]m)\s+$"
+# "one" is the number 1 only after a word that takes a number ("at one", "half past one", "court one",
+# "12 or one") or before a time, length or count ("one pm", "one thirty", "one hour", "one court").
+_ANY_NUMBER_WORD = "|".join(_NUMBER_WORDS)
+_BEFORE_NUMBER_ONE = re.compile(
+    r"(?:\b(?:at|around|about|approx|approximately|roughly|say|from|by|till|til|until|before|after|between|past"
+    r"|half|than|court|crt|ct|option|number|choice|num)|#"
+    rf"|(?:\d|\bnoon|\bmidday|\bquarter|\b(?:{_ANY_NUMBER_WORD}))(?:\s*[ap]m)?\s+(?:and|or|to|-))\s*$"
 )
-_NUMBER_AFTER = re.compile(r"\s*(?:oclock|o\s|am\b|pm\b|hours?\b|hrs?\b|thirty|fifteen|forty|fifty|[:.]\d)")
+_NUMBER_AFTER = re.compile(
+    r"\s*(?:oclock|o\s|am|pm|ish|hours?|hrs?|h|minutes?|mins?|days?|weeks?|fortnights?|months?|courts?|people"
+    r"|players?|persons?|and\s+a\s+half|thirty|fifteen|forty|fortyfive|fifty|\d{2})\b|\s*[:.]\d"
+    rf"|\s*(?:-|to|till|til|until|or)\s*(?:\d|noon|midday|(?:{_ANY_NUMBER_WORD})\b)"
+)
 
 
 def normalise(message: str) -> str:
@@ -296,15 +310,16 @@ def _canonical_word(match: re.Match[str]) -> str:
     word = match.group()
     if word == "sun":  # "in the sun" is not a Sunday
         return word if match.string[max(0, match.start() - 4) : match.start()] == "the " else "sunday"
-    if word == "one" and _pronoun_one(match):
-        return word  # "the one on Friday", "the second one": a pronoun, not 1 o'clock
+    if word == "one" and not _number_one(match):
+        return word  # "book one tomorrow", "the saturday one": a pronoun, not 1 o'clock
     return _TOKEN_MAP.get(word, word)
 
 
-def _pronoun_one(match: re.Match[str]) -> bool:
+def _number_one(match: re.Match[str]) -> bool:
+    """Whether this "one" is the number 1: a word before it takes a number, or a time or unit follows."""
     text, start = match.string, match.start()
-    return _BEFORE_PRONOUN_ONE.search(text[max(0, start - 12) : start]) is not None and not _NUMBER_AFTER.match(
-        text, match.end()
+    return _BEFORE_NUMBER_ONE.search(text, max(0, start - 16), start) is not None or bool(
+        _NUMBER_AFTER.match(text, match.end())
     )
 
 

@@ -109,6 +109,7 @@ def _combine(scan: Scan, normal: str, message: str, date: DateCandidate | None) 
         impossible_date=_impossible(date, normal, message),
         impossible_time=_impossible(time, normal, message),
         unknown_court=court.name if court is not None and court.value is None else None,
+        bare_weekday=date is not None and date.bare_weekday,
     )
     if not reading.says_anything:
         reply = read_reply(scan.text)

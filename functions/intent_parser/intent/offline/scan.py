@@ -41,8 +41,12 @@ class Candidate(Generic[T]):
     end: int = 0  # where what was read ends, so an impossible value can be quoted
 
 
+@dataclass(slots=True)
 class DateCandidate(Candidate[dt.date]):
-    __slots__ = ()
+    """A day; `bare_weekday` when it was a weekday alone ("wed", "on Friday"): the next one from today,
+    which a follow-up that adds a day ("and wed") reads from the day in focus instead."""
+
+    bare_weekday: bool = False
 
 
 class TimeCandidate(Candidate[int]):
@@ -128,6 +132,7 @@ class Reading:
     impossible_date: str | None = None  # as written ("30 February")
     impossible_time: str | None = None  # as written ("25:00")
     unknown_court: str | None = None  # a display name ("Court D")
+    bare_weekday: bool = False  # the date is a weekday alone ("wed"): the next one from today
 
     @property
     def says_when(self) -> bool:

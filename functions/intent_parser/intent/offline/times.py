@@ -10,7 +10,8 @@ has passed today" needs the date):
   "before noon", "3pm onwards"; a range exactly one slot long is an exact time;
 - exact times: "3pm", "9.30am", "15:00", "1500", "15h", "15h30", noon/midday/midnight,
   "half past four", "quarter to 6", "half 4", "3 o'clock", "at 3", "4ish", "8 tonight",
-  "7 in the evening";
+  "7 in the evening", and a bare hour that carries a conversation on ("and 7?", "can we
+  do 5", "5 instead", "6 then");
 - a self-correction: a bare number after "no wait", "sorry", "make it" ... ("at 5, no
   wait, 6") is a time like the one it corrects (`read_bare`, called by `corrections`).
 
@@ -70,6 +71,16 @@ _T_AT_BARE = re.compile(
     r"\b(?:at|around|about|approx|approximately|roughly|say|from)\s+(?:about\s+|around\s+|roughly\s+)?(?P<h1>\d{1,3})\b"
     r"(?!\s*(?:[:./]\d|hours?\b|h\b|minutes?\b|days?\b|weeks?\b|people|players|persons?|of\b|courts?\b|st\b|nd\b|rd\b|th\b))"
 )
+# a bare hour that carries a conversation on: "and 7?", "can we do 5", "5 instead", "6 then"
+_NOT_AN_HOUR = (
+    r"(?!\s*(?:[:./-]?\d|hours?\b|h\b|minutes?\b|days?\b|weeks?\b|people|players|persons?|courts?\b|of\b"
+    r"|st\b|nd\b|rd\b|th\b))"
+)
+_T_FOLLOW_UP = re.compile(
+    r"(?:^(?:and|or|but|so|then)\s+|\b(?:can|could|would|will)\s+(?:we|you|i|u)\s+do\s+)"
+    rf"(?P<h1>\d{{1,2}})(?:[:.](?P<m1>\d{{2}}))?\b{_NOT_AN_HOUR}"
+)
+_T_BEFORE_INSTEAD = re.compile(r"\b(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2}))?\s+(?=(?:instead|then)\b)")
 _T_ISH = re.compile(r"\b(?P<h1>\d{1,2})\s*-?\s*ish\b")
 _T_AFTER_DAY = re.compile(
     r"(?<=~)\s+(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2}))?\b"
@@ -238,7 +249,7 @@ class TimeReader:
             _add_time(scan, match, 1, self._resolve_written(match, 1, scan, date, shift=30))
         for match in _T_MILITARY.finditer(scan.text):
             self._military(scan, match, date)
-        for pattern in (_T_AT_BARE, _T_ISH, _T_BEFORE_DAY, _T_AFTER_DAY):
+        for pattern in (_T_AT_BARE, _T_ISH, _T_BEFORE_DAY, _T_AFTER_DAY, _T_FOLLOW_UP, _T_BEFORE_INSTEAD):
             for match in pattern.finditer(scan.text):
                 _add_time(scan, match, 3, self._resolve_written(match, 1, scan, date))
 
