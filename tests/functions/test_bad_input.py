@@ -6,8 +6,13 @@ from typing import Any
 
 import pytest
 
+from tests import clock
 from tests.conftest import table_items
 from tests.functions.conftest import Handler
+
+# Real dates from the tests' one clock: each refusal below is of the event's form, on any day.
+TOMORROW = clock.tomorrow().isoformat()
+SLOT = clock.slot_id()
 
 HOSTILE: list[Any] = [None, [], "book me", 42, {"unexpected": True}]
 
@@ -21,20 +26,20 @@ CASES: dict[str, list[tuple[Any, str]]] = {
     ],
     "AvailabilityFunction": [
         ({"date": "2026-02-30"}, "intent.date"),
-        ({"date": "2026-11-28", "time": "3pm"}, "intent.time"),
-        ({"date": "2026-11-28", "window": {"start": "18:00", "end": "12:00"}}, "window end must be later"),
+        ({"date": TOMORROW, "time": "3pm"}, "intent.time"),
+        ({"date": TOMORROW, "window": {"start": "18:00", "end": "12:00"}}, "window end must be later"),
         ({"intent": "tomorrow"}, "intent:"),
-        ({"date": "2026-11-28", "court": "Court Q"}, "no court called 'Court Q'"),
+        ({"date": TOMORROW, "court": "Court Q"}, "no court called 'Court Q'"),
     ],
     "BookingFunction": [
-        ({"slot_id": "2026-11-28T15:00|Court A"}, "user_id: Field required"),
-        ({"slot_id": "2026-11-28T15:00|Court A", "user_id": ""}, "user_id"),
-        ({"slot_id": "2026-11-28T15:00|Court A", "user_id": "a b"}, "user_id"),
-        ({"slot_id": "2026-11-28T15:00|Court A", "user_id": "alice", "duration_minutes": -60}, "duration_minutes"),
-        ({"slot_id": "2026-11-28T15:00|Court A", "user_id": "alice", "duration_minutes": True}, "duration_minutes"),
-        ({"slot_id": "2026-11-28T15:00|Court A", "user_id": "alice", "duration_minutes": "60"}, "duration_minutes"),
+        ({"slot_id": SLOT}, "user_id: Field required"),
+        ({"slot_id": SLOT, "user_id": ""}, "user_id"),
+        ({"slot_id": SLOT, "user_id": "a b"}, "user_id"),
+        ({"slot_id": SLOT, "user_id": "alice", "duration_minutes": -60}, "duration_minutes"),
+        ({"slot_id": SLOT, "user_id": "alice", "duration_minutes": True}, "duration_minutes"),
+        ({"slot_id": SLOT, "user_id": "alice", "duration_minutes": "60"}, "duration_minutes"),
         ({"slot_id": "", "user_id": "alice"}, "slot_id"),
-        ({"slot_id": "2026-11-28T15:00|Court A", "user_id": "alice", "userid": "bob"}, "userid: Extra inputs"),
+        ({"slot_id": SLOT, "user_id": "alice", "userid": "bob"}, "userid: Extra inputs"),
     ],
 }
 

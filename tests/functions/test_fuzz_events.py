@@ -10,7 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from courtbooking.models import ErrorCode
+from tests import clock
 from tests.functions.conftest import Handler
+
+# Real dates from the tests' one clock: each refusal below is of the event's form, on any day.
+TOMORROW = clock.tomorrow().isoformat()
+SLOT = clock.slot_id()
 
 CODES = {code.value for code in ErrorCode}
 FIELDS = {
@@ -34,7 +39,7 @@ scalars = (
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=40)
     | st.text(alphabet=st.characters(codec="utf-8"), min_size=2000, max_size=5000)
-    | st.sampled_from(["2026-11-28", "15:00", "2026-11-28T15:00|Court A", "book", "list", "cancel", "Court B"])
+    | st.sampled_from([TOMORROW, "15:00", SLOT, "book", "list", "cancel", "Court B"])
 )
 json_values = st.recursive(
     scalars,

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from courtbooking import words
 from courtbooking.config import Facility
 from courtbooking.models import Booking, Intent, Slot
+from courtbooking.schedule import hhmm, minutes_of
 
 HINT = 'Try something like "Book a court tomorrow at 3pm" or "What is free on Saturday afternoon?"'
 NOT_UNDERSTOOD = f"Sorry, I did not understand. {HINT}"
@@ -141,8 +142,7 @@ def proposal(reason: str, slot: Slot) -> str:
 
 
 def slot_end(slot: Slot) -> str:
-    minutes = int(slot.time[:2]) * 60 + int(slot.time[3:]) + slot.duration_minutes
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    return hhmm(minutes_of(slot.time) + slot.duration_minutes)
 
 
 def limit(count: int, mine: Sequence[Booking]) -> str:

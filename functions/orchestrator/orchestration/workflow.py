@@ -400,13 +400,7 @@ class ChatWorkflow:
         """The booking a move or cancel is about: the one described, else the one in focus, else the only one."""
         ref, focus = ask.intent.booking, ask.context.booking
         if ref is not None and (ref.date or ref.time or ref.court):
-            matches = [
-                b
-                for b in mine
-                if (ref.date is None or b.date == ref.date)
-                and (ref.time is None or b.time == ref.time)
-                and (ref.court is None or b.court == ref.court)
-            ]
+            matches = [b for b in mine if _described(b, ref.date, ref.time, ref.court)]
             return matches[0] if len(matches) == 1 else None
         if focus is not None:
             return next((b for b in mine if b.booking_id == focus.booking_id), None)
@@ -435,13 +429,7 @@ class ChatWorkflow:
         mine = self._services.bookings(ask.user_id).bookings
         described = intent.date or intent.time or intent.window or intent.court
         if focus is not None and (
-            not described
-            or (
-                (intent.date is None or intent.date == focus.date)
-                and (intent.time is None or intent.time == focus.time)
-                and (intent.court is None or intent.court == focus.court)
-                and intent.window is None
-            )
+            not described or (intent.window is None and _described(focus, intent.date, intent.time, intent.court))
         ):
             matches = [b for b in mine if b.booking_id == focus.booking_id]
         elif not described:
@@ -451,10 +439,8 @@ class ChatWorkflow:
             matches = [
                 b
                 for b in mine
-                if (intent.date is None or b.date == intent.date)
-                and (intent.time is None or b.time == intent.time)
+                if _described(b, intent.date, intent.time, intent.court)
                 and (intent.window is None or starts_in(b.time, intent.window))
-                and (intent.court is None or b.court == intent.court)
             ]
         if not matches:
             text = replies.NO_MATCH if mine else replies.NO_UPCOMING
@@ -463,7 +449,6 @@ class ChatWorkflow:
             ask.focus["action"] = "cancel"  # the answer to "which one?" cancels, nothing else
             return self._say(ask, "needs_input", replies.several_match(matches), bookings=matches, pending="booking")
         cancelled = self._services.cancel(ask.user_id, matches[0].booking_id)
-        ask.context = ask.context.model_copy(update={"booking": None})
         return self._say(ask, "cancelled", cancelled.message, booking=cancelled, clear_booking=True)
 
     # --- the answer and what is remembered -------------------------------------------
@@ -528,6 +513,15 @@ def _focus_of(intent: Intent, context: ConversationContext) -> dict[str, object]
     said["court"] = said["court"] or context.court
     said["duration_minutes"] = said["duration_minutes"] or context.duration_minutes
     return said
+
+
+def _described(booking: Booking, date: dt.date | None, time: str | None, court: str | None) -> bool:
+    """The booking is on the day, at the time and on the court said (each, when said)."""
+    return (
+        (date is None or booking.date == date)
+        and (time is None or booking.time == time)
+        and (court is None or booking.court == court)
+    )
 
 
 def _says_where(intent: Intent) -> bool:
