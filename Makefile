@@ -84,6 +84,7 @@ COMPILE = $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --n
 lock: $(STAMP) ## re-pin every dependency to the newest version its .in file allows
 	$(COMPILE) --upgrade -o layers/shared/requirements.txt layers/shared/requirements.in
 	cd functions/intent_parser && ../../$(COMPILE) --upgrade -o requirements.txt requirements.in
+	cd functions/orchestrator && ../../$(COMPILE) --upgrade -o requirements.txt requirements.in
 	$(COMPILE) --upgrade -o requirements-dev.txt requirements-dev.in
 	@echo "locks updated: review git diff, then make test"
 

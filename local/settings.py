@@ -3,9 +3,10 @@
     FACILITY_TIMEZONE=Pacific/Kiritimati COURTS="Centre,Court 2" make run
 
 A variable that a function reads from a template parameter (`FACILITY_TIMEZONE:
-!Ref FacilityTimezone`) becomes that parameter, exactly as `--parameter-overrides
-FacilityTimezone=...` would; flags win over the shell. The mapping is read from
-template.yaml, so it cannot drift from what is deployed. The OpenAI variables in
+!Ref FacilityTimezone`, or `!If [UseJwt, !Ref SignInDomain, ""]`) becomes that
+parameter, exactly as `--parameter-overrides FacilityTimezone=...` would; flags
+win over the shell. The mapping is read from template.yaml, so it cannot drift
+from what is deployed. The OpenAI variables in
 `PASSED_THROUGH` go to the intent parser as they are. Every other variable the
 service reads (the names in `courtbooking.config`; a test keeps this module
 complete) that is set in the shell is named in a warning at start-up, with the
@@ -48,10 +49,24 @@ def parameter_variables() -> dict[str, str]:
     found: dict[str, str] = {}
     for variables in sources:
         for name, value in variables.items():
-            reference = value.get("Ref") if isinstance(value, dict) else None
+            reference = _parameter_of(value)
             if reference in parameters and reference not in UNSUPPORTED_PARAMETERS:
                 found[name] = reference
     return found
+
+
+def _parameter_of(value: object) -> str | None:
+    """`!Ref P`, or the one `!Ref P` of an `!If [Condition, !Ref P, ""]` (SIGN_IN_DOMAIN), else None."""
+    if not isinstance(value, dict):
+        return None
+    if "Ref" in value:
+        return str(value["Ref"])
+    branches = value.get("Fn::If")
+    if isinstance(branches, list) and len(branches) == 3:
+        references = [b["Ref"] for b in branches[1:] if isinstance(b, dict) and "Ref" in b]
+        if len(references) == 1:
+            return str(references[0])
+    return None
 
 
 @dataclass

@@ -3,9 +3,10 @@
 Operations (the event's `operation`, default "book"):
 - book   {"slot_id", "user_id", "duration_minutes"?, "idempotency_key"?}
 - list   {"operation": "list", "user_id"}                  upcoming bookings of the user
-- get    {"operation": "get", "user_id", "booking_id"}
-- cancel {"operation": "cancel", "user_id", "booking_id"}
-- move   {"operation": "move", "user_id", "booking_id", "slot_id", "duration_minutes"?}   atomically
+- get    {"operation": "get", "user_id", "booking_id"}     a cancelled one too (status "cancelled")
+- cancel {"operation": "cancel", "user_id", "booking_id"}  again: the cancelled booking, nothing written
+- move   {"operation": "move", "user_id", "booking_id", "slot_id", "duration_minutes"?}   atomically;
+         a cancelled booking is CANCELLED
 Every operation acts for exactly one user; another user's booking is NOT_FOUND.
 """
 

@@ -31,6 +31,7 @@ OPERATIONS = [
     "GET /bookings/{booking_id}",
     "PATCH /bookings/{booking_id}",
     "DELETE /bookings/{booking_id}",
+    "GET /bookings/{booking_id}/calendar",
 ]
 
 

@@ -47,11 +47,12 @@ def test_cancel_frees_the_slot_at_once_and_it_can_be_booked_again(
     assert again.user_id == "bob"
 
 
-def test_cancelling_twice_is_not_found(service: BookingService) -> None:
+def test_cancelling_twice_answers_the_cancelled_booking(service: BookingService) -> None:
     booking = service.book("2026-11-28T15:00|Court A", "alice")
     service.cancel("alice", booking.booking_id)
-    with pytest.raises(NotFound):
-        service.cancel("alice", booking.booking_id)
+    again = service.cancel("alice", booking.booking_id)  # the record is kept: more in test_cancelled_record.py
+    assert (again.booking_id, again.status) == (booking.booking_id, "cancelled")
+    assert "already cancelled" in again.message
 
 
 def test_a_booking_that_has_started_cannot_be_cancelled(

@@ -4,7 +4,8 @@ The tests kill for real (SIGKILL, no chance to clean up) while clients book and
 cancel over HTTP, then read every item of the bookings table and check each
 acknowledged answer against it, and the table against itself (`check_consistency`):
 a booking is whole (its BOOKING item, every slot item it covers, its entry in
-its user's item) or absent, never in part. `Store`, the journal and snapshot
+its user's item), cancelled (its BOOKING item alone, marked cancelled) or absent,
+never in part. `Store`, the journal and snapshot
 behind it, is checked on its own with the moto server process it runs in
 (`python -m local.dynamodb`), crashed at the moments that matter.
 """
@@ -73,21 +74,26 @@ def check_consistency(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     - every BOOKING#<id>/BOOKING item has each DAY#<date>/SLOT#<HH:MM>#<court> item its
       duration covers, holding its booking_id and user_id, and is listed (same court, date,
       time, duration) in USER#<user>/ACTIVE's `bookings` map;
-    - every slot item belongs to an existing BOOKING item that covers it;
+    - a cancelled one's item (status cancelled) stays alone: when and by whom, its TTL, no
+      slot item and no entry in its user's map;
+    - every slot item belongs to an existing BOOKING item, not cancelled, that covers it;
     - every entry of a USER item's `bookings` points to an existing BOOKING item of that user;
     - there is no other kind of item.
 
     (A booking that has started may leave its user's map when the user next books; the
     tests book only future slots, so for them the check is strict.) Every breach is listed
-    in one AssertionError. Returns {booking_id: BOOKING item}.
+    in one AssertionError. Returns {booking_id: BOOKING item} of the bookings not cancelled.
     """
     bookings: dict[str, dict[str, Any]] = {}
+    cancelled: dict[str, dict[str, Any]] = {}
     slots: dict[tuple[str, str], dict[str, Any]] = {}
     users: dict[str, dict[str, Any]] = {}
     problems: list[str] = []
     for item in items:
         pk, sk = item["pk"]["S"], item["sk"]["S"]
-        if pk.startswith("BOOKING#") and sk == "BOOKING":
+        if pk.startswith("BOOKING#") and sk == "BOOKING" and item.get("status") == {"S": "cancelled"}:
+            cancelled[pk.removeprefix("BOOKING#")] = item
+        elif pk.startswith("BOOKING#") and sk == "BOOKING":
             bookings[pk.removeprefix("BOOKING#")] = item
         elif pk.startswith("DAY#") and sk.startswith("SLOT#"):
             slots[(pk, sk)] = item
@@ -121,14 +127,26 @@ def check_consistency(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             fields = ("court", "date", "booked_time", "duration_minutes", "starts_at")
             if {f: entry["M"].get(f) for f in fields} != {f: booking.get(f) for f in fields}:
                 problems.append(f"USER#{user}/ACTIVE lists BOOKING#{booking_id} differently: {entry}")
+    for booking_id, record in cancelled.items():
+        kept = ("cancelled_at", "cancelled_by", "expires_at", "starts_at")
+        if record["booking_id"]["S"] != booking_id or any(name not in record for name in kept):
+            problems.append(f"cancelled BOOKING#{booking_id} is not a whole record: {sorted(record)}")
+        elif record["cancelled_by"] != record["user_id"]:
+            problems.append(f"cancelled BOOKING#{booking_id} was cancelled by {record['cancelled_by']['S']}")
+        if booking_id in listed(record["user_id"]["S"]):
+            problems.append(f"cancelled BOOKING#{booking_id} is still in USER#{record['user_id']['S']}/ACTIVE")
     for key, slot in slots.items():
         owner = bookings.get(slot["booking_id"]["S"])
-        if owner is None:
+        if slot["booking_id"]["S"] in cancelled:
+            problems.append(f"slot item {key} is still held by cancelled BOOKING#{slot['booking_id']['S']}")
+        elif owner is None:
             problems.append(f"slot item {key} points to a missing BOOKING#{slot['booking_id']['S']}")
         elif key not in _slot_keys(owner):
             problems.append(f"slot item {key} is not one of BOOKING#{slot['booking_id']['S']}'s slots")
     for user in users:
         for booking_id in listed(user):
+            if booking_id in cancelled:
+                continue  # said above
             if booking_id not in bookings:
                 problems.append(f"USER#{user}/ACTIVE lists a missing BOOKING#{booking_id}")
             elif bookings[booking_id]["user_id"]["S"] != user:
@@ -173,11 +191,22 @@ def _one_whole_booking() -> tuple[dict[str, Any], list[dict[str, Any]], dict[str
     return booking, slot_items, user
 
 
+def _cancelled(booking: dict[str, Any]) -> dict[str, Any]:
+    """The booking's item as cancelling leaves it: kept, marked cancelled, with its TTL."""
+    when = {"cancelled_at": {"S": clock.now().isoformat()}, "cancelled_by": booking["user_id"]}
+    return {**booking, "status": {"S": "cancelled"}, **when, "expires_at": {"N": "2000000000"}}
+
+
 def test_the_consistency_check_passes_a_whole_booking() -> None:
     booking, slot_items, user = _one_whole_booking()
     assert len(slot_items) == 2
     assert set(check_consistency([booking, *slot_items, user])) == {"b1"}
     assert check_consistency([]) == {}
+
+
+def test_the_consistency_check_passes_a_cancelled_booking_kept_alone() -> None:
+    booking, _slot_items, user = _one_whole_booking()
+    assert check_consistency([_cancelled(booking), {**user, "bookings": {"M": {}}}]) == {}
 
 
 BREACHES: dict[str, Callable[[dict[str, Any], list[dict[str, Any]], dict[str, Any]], list[dict[str, Any]]]] = {
@@ -188,6 +217,10 @@ BREACHES: dict[str, Callable[[dict[str, Any], list[dict[str, Any]], dict[str, An
     "slot items without their booking": lambda b, s, u: [*s, {**u, "bookings": {"M": {}}}],
     "a user entry without its booking": lambda b, s, u: [u],
     "an item of no known kind": lambda b, s, u: [b, *s, u, {"pk": {"S": "SLOT#x"}, "sk": {"S": "y"}}],
+    "cancelled but a slot still held": lambda b, s, u: [_cancelled(b), s[0], {**u, "bookings": {"M": {}}}],
+    "cancelled but still in its user's item": lambda b, s, u: [_cancelled(b), u],
+    "cancelled by someone else": lambda b, s, u: [{**_cancelled(b), "cancelled_by": {"S": "bob"}}],
+    "cancelled without its TTL": lambda b, s, u: [{k: v for k, v in _cancelled(b).items() if k != "expires_at"}],
 }
 
 
@@ -532,9 +565,11 @@ def test_the_whole_stack_killed_mid_traffic_keeps_every_acknowledged_booking_and
         call = cancelled.get(str(early.booking_id))
         if call is None:  # never cancelled: still booked
             assert early.booking_id in bookings
-        elif call.status in (200, 404):  # cancelled (404: by its own retry, whose first answer was lost)
-            assert call.status == 200 or call.answer["error"]["code"] == "NOT_FOUND", call.answer
+        elif call.status == 200:  # cancelled (a retry of a cancel answers the same: 200, cancelled)
+            assert call.answer["status"] == "cancelled", call.answer
             assert early.booking_id not in bookings, f"cancelled {early.booking_id} (200) but it is back"
+            record = next(i for i in items if i["pk"]["S"] == f"BOOKING#{early.booking_id}")
+            assert record["status"] == {"S": "cancelled"}, record  # its record kept, for its invite
             assert holder(items, early.slot_id) is None
             date, start = early.slot_id.split("|")[0].split("T")
             court = early.slot_id.split("|")[1]

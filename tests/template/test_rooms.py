@@ -3,7 +3,7 @@
 - No module under layers/ is used by only one function: what one function alone
   needs lives in that function's folder.
 - No function imports another function's code, and the layer imports no function.
-- The layer stays small (under 1,800 lines): the contracts, errors and envelope,
+- The layer stays small (under 1,850 lines): the contracts, errors and envelope,
   configuration, the AWS clients, BookingService and its schedule, the words.
 """
 
@@ -18,7 +18,11 @@ LAYER = ROOT / "layers" / "shared"
 LAYER_PACKAGE = "courtbooking"
 FUNCTIONS = sorted(p for p in (ROOT / "functions").iterdir() if p.is_dir() and not p.name.startswith("_"))
 # It grows with BookingService (move) and the contracts (conversation), never with any one function.
-LAYER_MAX_LINES = 1800
+# 1850 since a cancel keeps the booking's record (issue 12, calendar invites): the conditional update
+# of the record, its sequence and retention setting, and the CANCELLED refusal are BookingService's
+# and the contracts', shared by the booking function and the orchestrator; sharing one read and one
+# release of slots between cancel and move saved some of it, not all.
+LAYER_MAX_LINES = 1850
 
 
 def python_files(folder: Path) -> list[Path]:

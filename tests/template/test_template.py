@@ -149,8 +149,12 @@ ROUTES = {
     ("GET", "/bookings/{booking_id}"),
     ("PATCH", "/bookings/{booking_id}"),
     ("DELETE", "/bookings/{booking_id}"),
+    ("GET", "/bookings/{booking_id}/calendar"),
+    ("GET", "/"),
+    ("GET", "/app/{file}"),
 }
-PUBLIC = {("GET", "/health"), ("GET", "/swagger")}
+# The page and its files are public: the page is what signs a person in.
+PUBLIC = {("GET", "/health"), ("GET", "/swagger"), ("GET", "/"), ("GET", "/app/{file}")}
 
 
 def test_http_api_routes_reach_the_orchestrator() -> None:
@@ -161,7 +165,7 @@ def test_http_api_routes_reach_the_orchestrator() -> None:
     assert {"ApiUrl", *(f"{f}Name" for f in FUNCTIONS)} <= set(outputs)
 
 
-def test_every_route_but_health_and_swagger_needs_a_token_when_sign_in_is_on() -> None:
+def test_every_route_but_health_swagger_and_the_page_needs_a_token_when_sign_in_is_on() -> None:
     signed_in = {(r.method, r.path): r.authorization for r in template.api_routes({"AuthMode": "jwt"})}
     assert {k for k, auth in signed_in.items() if auth == "NONE"} == PUBLIC
     assert {k for k, auth in signed_in.items() if auth == "JWT"} == ROUTES - PUBLIC

@@ -35,6 +35,18 @@ def answer(description: str, model: Any = ErrorResponse, retry_after: bool = Fal
     return response
 
 
+def file(description: str, media_type: str, headers: dict[str, str]) -> OpenAPIResponse:
+    """A success answer that is a file of another media type than JSON, with the headers it always carries."""
+    return {
+        "description": description,
+        "content": {media_type: {"schema": {"type": "string"}}},
+        "headers": {
+            name: {"description": text, "required": True, "schema": {"type": "string"}}
+            for name, text in headers.items()
+        },
+    }
+
+
 def responses(success: dict[int, str], *errors: dict[int, OpenAPIResponse]) -> dict[int, OpenAPIResponse]:
     """The route's success answer (its body from the return annotation) and its error answers."""
     declared: dict[int, OpenAPIResponse] = {status: {"description": text} for status, text in success.items()}

@@ -3,7 +3,7 @@
 Table design (single table, only bookings are stored; slots are computed):
 
     pk = "DAY#<date>"            sk = "SLOT#<HH:MM>#<court>"   one item per booked slot
-    pk = "BOOKING#<id>"          sk = "BOOKING"                one item per booking
+    pk = "BOOKING#<id>"          sk = "BOOKING"                one item per booking, kept when cancelled
     pk = "USER#<user>"           sk = "ACTIVE"                 the user's upcoming bookings + version
 
 A booking writes all of its items in one transaction: each slot item on
@@ -12,7 +12,9 @@ however many Lambda instances race), and the user's item on condition that its
 version is the one read (MAX_ACTIVE_BOOKINGS holds atomically). Availability
 for a date is one Query on `DAY#<date>`; a booking by id and "my bookings" are
 one strongly consistent GetItem each, so a booking is visible to its owner the
-moment it is confirmed. No index, no Scan.
+moment it is confirmed. No index, no Scan. Cancelling frees the slots and keeps the
+booking's item, cancelled (its calendar invite says so), until HISTORY_RETENTION_DAYS
+after its start (TTL `expires_at`). Every write of a booking grows its `sequence`.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from . import words
 from .clock import utc_now
-from .config import Facility
+from .config import Facility, history_retention_days
 from .errors import (
     AlreadyBooked,
+    BookingCancelled,
     InvalidRequest,
     LimitReached,
     NotFound,
@@ -69,12 +72,14 @@ class BookingService:
         table_name: str,
         facility: Facility,
         clock: Callable[[], dt.datetime] = utc_now,
+        history_days: int | None = None,
     ) -> None:
         self._db = client
         self._table = table_name
         self.facility = facility
         self.schedule = Schedule(facility)
         self._clock = clock
+        self._history_days = history_days or history_retention_days()
 
     # --- reading -------------------------------------------------------------
     def taken(self, date: dt.date) -> set[tuple[str, str]]:
@@ -242,92 +247,94 @@ class BookingService:
 
     def get(self, user_id: str, booking_id: str) -> Booking:
         """One of the user's bookings. Someone else's booking is 'not found', exactly like a missing one."""
-        item = self._call("get_item", TableName=self._table, Key=booking_key(booking_id), ConsistentRead=True).get(
-            "Item"
-        )
+        item = self._item(booking_key(booking_id))
         if item is None or item["user_id"]["S"] != user_id:
             raise NotFound(booking_id)
         return _booking_from(booking_id, user_id, item)
 
     def cancel(self, user_id: str, booking_id: str) -> Booking:
-        """Cancel one of the user's bookings that has not started; its slots are free at once."""
-        booking = self.get(user_id, booking_id)
-        if self.schedule.start_instant(booking.date, booking.time) <= self._clock():
-            raise TooLate(words.too_late(booking.date, booking.time))
-        owned = {":id": {"S": booking_id}, ":u": {"S": user_id}}
-        deletes = [
-            {
-                "Delete": {
-                    "TableName": self._table,
-                    "Key": {"pk": {"S": day_key(booking.date)}, "sk": {"S": slot_key(unit, booking.court)}},
-                    "ConditionExpression": "booking_id = :id AND user_id = :u",
-                    "ExpressionAttributeValues": owned,
-                }
-            }
-            for unit in self.schedule.units(booking.time, booking.duration_minutes)
-        ]
-        deletes.append(
-            {
-                "Delete": {
+        """Cancel one of the user's bookings that has not started; its slots are free at once.
+
+        One transaction releases the slot items and the user's entry and marks the booking's
+        item cancelled (conditional on it being as read), kept as history until its TTL. A
+        booking already cancelled is answered as it is, and nothing is written.
+        """
+        for _attempt in range(MAX_WRITE_ATTEMPTS):
+            booking = self.get(user_id, booking_id)
+            if booking.status == "cancelled":
+                return booking.model_copy(update={"message": words.already_cancelled(booking)})
+            now = self._clock()
+            start = self.schedule.start_instant(booking.date, booking.time)
+            if start <= now:
+                raise TooLate(words.too_late(booking.date, booking.time))
+            cancelled = booking.model_copy(
+                update={"status": "cancelled", "sequence": booking.sequence + 1, "cancelled_at": now.astimezone(dt.UTC)}
+            )
+            expires = int((start + dt.timedelta(days=self._history_days)).timestamp())
+            record = {
+                "Update": {
                     "TableName": self._table,
                     "Key": booking_key(booking_id),
-                    "ConditionExpression": "user_id = :u",
-                    "ExpressionAttributeValues": {":u": {"S": user_id}},
+                    "UpdateExpression": "SET #st = :c, cancelled_at = :at, cancelled_by = :u, expires_at = :exp, "
+                    "#seq = :next",
+                    "ConditionExpression": AS_READ,
+                    "ExpressionAttributeNames": {"#st": "status", "#seq": "sequence"},
+                    "ExpressionAttributeValues": {
+                        **_as_read(booking),
+                        ":c": {"S": "cancelled"},
+                        ":at": {"S": now.astimezone(dt.UTC).isoformat()},
+                        ":exp": {"N": str(expires)},
+                        ":next": {"N": str(cancelled.sequence)},
+                    },
                 }
             }
-        )
-        forget = {
-            "Update": {
-                "TableName": self._table,
-                "Key": user_key(user_id),
-                "UpdateExpression": "REMOVE bookings.#id SET version = if_not_exists(version, :zero) + :one",
-                "ExpressionAttributeNames": {"#id": booking_id},
-                "ExpressionAttributeValues": {":zero": {"N": "0"}, ":one": {"N": "1"}},
+            forget = {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": user_key(user_id),
+                    "UpdateExpression": "REMOVE bookings.#id SET version = if_not_exists(version, :zero) + :one",
+                    "ExpressionAttributeNames": {"#id": booking_id},
+                    "ExpressionAttributeValues": {":zero": {"N": "0"}, ":one": {"N": "1"}},
+                }
             }
-        }
-        for _attempt in range(MAX_WRITE_ATTEMPTS):
-            reasons = self._transact([*deletes, forget])
-            if reasons is None:
-                break
-            if "ConditionalCheckFailed" in reasons:
-                raise NotFound(booking_id)  # cancelled a moment ago by another request
-            _backoff()
-        else:
-            raise ServiceUnavailable(words.TOO_BUSY_BOOKING)
-        return booking.model_copy(
-            update={
-                "status": "cancelled",
-                "message": words.cancelled(booking),
-            }
-        )
+            if self._transact([*self._releases(booking), record, forget]) is None:
+                return cancelled.model_copy(update={"message": words.cancelled(booking)})
+            _backoff()  # cancelled or moved a moment ago by another request: read it again
+        raise ServiceUnavailable(words.TOO_BUSY_BOOKING)
 
     def move(self, user_id: str, booking_id: str, slot_id: str, duration_minutes: int | None = None) -> Booking:
         """Move one of the user's bookings to another slot (and length), or leave it exactly as it was.
 
         One transaction takes the new slot items (each free, or already this booking's),
         releases the old ones this booking no longer covers, rewrites the booking item
-        (its id stays) and the user's item (conditional on the version read). If the new
-        slot is taken, nothing changes: SlotTaken. The same rules as booking apply: a
-        slot that exists and has not started, within the horizon, one court at a time.
+        (its id stays, its sequence grows; conditional on it being as read) and the user's
+        item (conditional on the version read). If the new slot is taken, nothing changes:
+        SlotTaken; a cancelled booking is BookingCancelled. The same rules as booking apply:
+        a slot that exists and has not started, within the horizon, one court at a time.
         """
         court, date, time = self.schedule.parse_slot_id(slot_id)
         now = self._clock()
         for _attempt in range(MAX_WRITE_ATTEMPTS):
             old = self.get(user_id, booking_id)
+            if old.status == "cancelled":
+                when = self.schedule.local_now(old.cancelled_at or now)
+                raise BookingCancelled(words.was_cancelled(booking_id, when))
             duration = self.schedule.check_duration(duration_minutes or old.duration_minutes)
             if self.schedule.start_instant(old.date, old.time) <= now:
                 raise TooLate(words.too_late(old.date, old.time))
             self.schedule.check_bookable(court, date, time, duration, now)
+            same = (old.court, old.date, old.time, old.duration_minutes) == (court, date, time, duration)
             moved = old.model_copy(
                 update={
                     "court": court,
                     "date": date,
                     "time": time,
                     "duration_minutes": duration,
+                    "sequence": old.sequence + (0 if same else 1),
                     "message": words.moved(court, date, time, duration),
                 }
             )
-            if (old.court, old.date, old.time, old.duration_minutes) == (court, date, time, duration):
+            if same:
                 return moved
             active, version = self._active(user_id, now)
             others = {k: v for k, v in active.items() if k != booking_id}
@@ -346,29 +353,33 @@ class BookingService:
         raise ServiceUnavailable(words.TOO_BUSY_BOOKING)
 
     def _move_items(self, old: Booking, moved: Booking, starts_at: str, now: dt.datetime) -> list[dict[str, Any]]:
-        """The new slot items (free, or already this booking's), the booking item, the old slots released."""
-        mine = {":id": {"S": old.booking_id}, ":u": {"S": old.user_id}}
+        """The new slot items (free, or already this booking's), the booking item (as read), the old slots released."""
         puts = self._booking_puts(moved, starts_at, now)
         for put in puts[:-1]:
             put["Put"]["ConditionExpression"] = "attribute_not_exists(pk) OR (booking_id = :id AND user_id = :u)"
-            put["Put"]["ExpressionAttributeValues"] = mine
-        booking_put = puts[-1]["Put"]
-        booking_put["ConditionExpression"] = "booking_id = :id AND user_id = :u"
-        booking_put["ExpressionAttributeValues"] = mine
+            put["Put"]["ExpressionAttributeValues"] = _mine(old)
+        puts[-1]["Put"] |= {
+            "ConditionExpression": AS_READ,
+            "ExpressionAttributeNames": {"#seq": "sequence"},
+            "ExpressionAttributeValues": _as_read(old),
+        }
         new_keys = {(moved.date, unit, moved.court) for unit in self.schedule.units(moved.time, moved.duration_minutes)}
-        releases = [
+        return [*puts, *self._releases(old, keep=new_keys)]
+
+    def _releases(self, booking: Booking, keep: frozenset[Any] | set[Any] = frozenset()) -> list[dict[str, Any]]:
+        """A Delete of each slot item the booking holds (but those in `keep`), conditional on it being this one's."""
+        return [
             {
                 "Delete": {
                     "TableName": self._table,
-                    "Key": {"pk": {"S": day_key(old.date)}, "sk": {"S": slot_key(unit, old.court)}},
+                    "Key": {"pk": {"S": day_key(booking.date)}, "sk": {"S": slot_key(unit, booking.court)}},
                     "ConditionExpression": "booking_id = :id AND user_id = :u",
-                    "ExpressionAttributeValues": mine,
+                    "ExpressionAttributeValues": _mine(booking),
                 }
             }
-            for unit in self.schedule.units(old.time, old.duration_minutes)
-            if (old.date, unit, old.court) not in new_keys
+            for unit in self.schedule.units(booking.time, booking.duration_minutes)
+            if (booking.date, unit, booking.court) not in keep
         ]
-        return [*puts, *releases]
 
     # --- items ---------------------------------------------------------------
     def _starts_at(self, booking: Booking) -> str:
@@ -394,9 +405,13 @@ class BookingService:
         ]
 
     def _holds(self, booking: Booking) -> bool:
-        """Whether the booking's item exists (strongly consistent read): it was written whole, or not at all."""
-        key = booking_key(booking.booking_id)
-        return "Item" in self._call("get_item", TableName=self._table, Key=key, ConsistentRead=True)
+        """Whether the booking's item exists, not cancelled (strongly consistent): written whole, or not at all."""
+        item = self._item(booking_key(booking.booking_id))
+        return item is not None and item.get("status", {}).get("S") != "cancelled"
+
+    def _item(self, key: dict[str, Any]) -> dict[str, Any] | None:
+        """One item, read strongly consistently (None: there is none)."""
+        return self._call("get_item", TableName=self._table, Key=key, ConsistentRead=True).get("Item")
 
     def _holds_despite(self, failure: ServiceUnavailable, booking: Booking) -> bool:
         """After DynamoDB failed to confirm a write: was it made? If even that cannot be read, say so."""
@@ -407,7 +422,7 @@ class BookingService:
 
     def _active(self, user_id: str, now: dt.datetime) -> tuple[dict[str, dict[str, Any]], int | None]:
         """The user's upcoming bookings {id: summary} and the version read (None: no item yet)."""
-        item = self._call("get_item", TableName=self._table, Key=user_key(user_id), ConsistentRead=True).get("Item")
+        item = self._item(user_key(user_id))
         if item is None or "version" not in item:
             return {}, None
         cutoff = now.astimezone(dt.UTC).isoformat()
@@ -482,6 +497,18 @@ def booking_key(booking_id: str) -> dict[str, Any]:
     return {"pk": {"S": f"BOOKING#{booking_id}"}, "sk": {"S": "BOOKING"}}
 
 
+# The booking item is still as read: its owner's, and its sequence unchanged (absent: 0, written before sequences).
+AS_READ = "user_id = :u AND (attribute_not_exists(#seq) OR #seq = :seq)"
+
+
+def _mine(booking: Booking) -> dict[str, Any]:
+    return {":id": {"S": booking.booking_id}, ":u": {"S": booking.user_id}}
+
+
+def _as_read(booking: Booking) -> dict[str, Any]:
+    return {":u": {"S": booking.user_id}, ":seq": {"N": str(booking.sequence)}}
+
+
 def _summary(booking: Booking, starts_at: str) -> dict[str, Any]:
     """A booking's slot attributes: what the user's item keeps of it, and part of every item it writes."""
     return {
@@ -490,6 +517,7 @@ def _summary(booking: Booking, starts_at: str) -> dict[str, Any]:
         "date": {"S": booking.date.isoformat()},
         "booked_time": {"S": booking.time},
         "duration_minutes": {"N": str(booking.duration_minutes)},
+        "sequence": {"N": str(booking.sequence)},
     }
 
 
@@ -498,8 +526,10 @@ def _backoff() -> None:
 
 
 def _booking_from(booking_id: str, user_id: str, item: dict[str, Any]) -> Booking:
+    """A booking from its item or its summary in the user's item (absent: confirmed, sequence 0)."""
     court, date, start = item["court"]["S"], dt.date.fromisoformat(item["date"]["S"]), item["booked_time"]["S"]
     duration = int(item["duration_minutes"]["N"])
+    cancelled_at = item.get("cancelled_at", {}).get("S")  # only on a cancelled booking's item
     return Booking(
         booking_id=booking_id,
         court=court,
@@ -507,6 +537,9 @@ def _booking_from(booking_id: str, user_id: str, item: dict[str, Any]) -> Bookin
         time=start,
         duration_minutes=duration,
         user_id=user_id,
+        status=item.get("status", {}).get("S", "confirmed"),
+        sequence=int(item.get("sequence", {}).get("N", "0")),
+        cancelled_at=dt.datetime.fromisoformat(cancelled_at) if cancelled_at else None,
         message=words.booking_summary(court, date, start, duration),
     )
 

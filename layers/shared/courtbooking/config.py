@@ -34,6 +34,7 @@ IDEMPOTENCY_TABLE_NAME = "IDEMPOTENCY_TABLE_NAME"
 IDEMPOTENCY_EXPIRY_SECONDS = "IDEMPOTENCY_EXPIRY_SECONDS"
 CONVERSATIONS_TABLE_NAME = "CONVERSATIONS_TABLE_NAME"
 CONVERSATION_IDLE_MINUTES = "CONVERSATION_IDLE_MINUTES"
+HISTORY_RETENTION_DAYS = "HISTORY_RETENTION_DAYS"
 INTENT_PARSER_FUNCTION = "INTENT_PARSER_FUNCTION"
 AVAILABILITY_FUNCTION = "AVAILABILITY_FUNCTION"
 BOOKING_FUNCTION = "BOOKING_FUNCTION"
@@ -116,8 +117,7 @@ class Facility:
         return facility
 
     def validate(self) -> None:
-        open_min = self.opening.hour * 60 + self.opening.minute
-        close_min = self.closing.hour * 60 + self.closing.minute
+        open_min, close_min = self.opening_minutes, self.closing_minutes
         if close_min <= open_min:
             raise ConfigurationError(f"{CLOSING_TIME} must be later than {OPENING_TIME}")
         if (close_min - open_min) % self.slot_minutes:
@@ -179,6 +179,11 @@ def conversations_table_name() -> str:
 def conversation_idle_minutes() -> int:
     """A conversation idle longer than this starts afresh (default 30 minutes)."""
     return _positive_int(CONVERSATION_IDLE_MINUTES, "30")
+
+
+def history_retention_days() -> int:
+    """How long a cancelled booking's record is kept after its start, then removed by TTL (default 400 days)."""
+    return _positive_int(HISTORY_RETENTION_DAYS, "400")
 
 
 def function_name(variable: str) -> str:

@@ -62,6 +62,13 @@ class TooLate(ServiceError):
         super().__init__(ErrorCode.TOO_LATE, message)
 
 
+class BookingCancelled(ServiceError):
+    """The booking was cancelled: its record is kept (for its invite), but it cannot be moved."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(ErrorCode.CANCELLED, message)
+
+
 class Unauthorized(ServiceError):
     def __init__(self, message: str) -> None:
         super().__init__(ErrorCode.UNAUTHORIZED, message)

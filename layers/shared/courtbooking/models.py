@@ -70,6 +70,7 @@ class ErrorCode(StrEnum):
     LIMIT_REACHED = "LIMIT_REACHED"
     ALREADY_BOOKED = "ALREADY_BOOKED"
     TOO_LATE = "TOO_LATE"
+    CANCELLED = "CANCELLED"
     IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
     REQUEST_IN_PROGRESS = "REQUEST_IN_PROGRESS"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
@@ -292,6 +293,8 @@ class Booking(BaseModel):
     duration_minutes: int
     user_id: str
     status: Literal["confirmed", "cancelled"] = "confirmed"
+    sequence: int = Field(default=0, ge=0, description="Grows with every change (a move, the cancel): the invite's.")
+    cancelled_at: dt.datetime | None = Field(default=None, description="When it was cancelled (UTC), if it was.")
     already_held: bool = Field(
         default=False, description="True when the person already held this very slot: nothing new was booked."
     )

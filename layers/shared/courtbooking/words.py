@@ -66,6 +66,10 @@ def cancelled(booking: Booking) -> str:
     return f"Cancelled {booking.court} on {day(booking.date)} at {booking.time}."
 
 
+def already_cancelled(booking: Booking) -> str:
+    return f"That booking was already cancelled: {booking.court} on {day(booking.date)} at {booking.time}."
+
+
 def upcoming(bookings: Sequence[Booking]) -> str:
     if not bookings:
         return "You have no upcoming bookings."
@@ -162,6 +166,10 @@ def overlapping(held: str) -> str:
 
 def not_found(booking_id: str) -> str:
     return f"You have no booking with id {booking_id}."
+
+
+def was_cancelled(booking_id: str, when: dt.datetime) -> str:
+    return f"Booking {booking_id} was cancelled on {day_and_year(when)} at {when:%H:%M}; book a new slot instead."
 
 
 def too_late(date: dt.date, time: str) -> str:

@@ -1,4 +1,5 @@
-"""/bookings: book a slot by its id, list mine, read one, move one, cancel one; always the caller's own."""
+"""/bookings: book a slot by its id, list mine, read one (or its calendar invite), move one, cancel one;
+always the caller's own."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
+from courtbooking import config
+from courtbooking.clock import utc_now
 from courtbooking.models import Booking, BookingList, BookSlotRequest, MoveSlotRequest
 
+from .. import calendar
 from ..responses import (
     ANY_ROUTE,
     BAD_BOOKING_ID,
@@ -22,6 +26,7 @@ from ..responses import (
     NOT_FOUND,
     SIGNED_IN,
     answer,
+    file,
     responses,
 )
 from . import caller, key, services
@@ -97,6 +102,43 @@ def get_booking(booking_id: str) -> Booking:
     return services(router).booking(caller(router), booking_id)
 
 
+@router.get(
+    "/bookings/<booking_id>/calendar",
+    responses=responses(
+        {},  # the answer is a file, not JSON:
+        {
+            200: file(
+                "The booking's calendar invite (iCalendar, RFC 5545): UID the booking id, METHOD:PUBLISH while "
+                "it stands, METHOD:CANCEL once cancelled; SEQUENCE grows with every move and the cancel.",
+                calendar.MEDIA_TYPE,
+                {
+                    "Content-Disposition": 'attachment; filename="court-booking-<booking_id>.ics"',
+                    "X-Content-Type-Options": "nosniff",
+                },
+            )
+        },
+        {400: answer(BAD_BOOKING_ID)},
+        NOT_FOUND,
+        NO_422,
+        ANY_ROUTE,
+        SIGNED_IN,
+        CALLS_SERVICES,
+    ),
+)
+def booking_calendar(booking_id: str) -> Response[str]:
+    """One of the caller's bookings as a calendar invite (.ics); anyone else's is 404, exactly like a missing one."""
+    booking = services(router).booking(caller(router), booking_id)
+    return Response(
+        status_code=HTTPStatus.OK,
+        content_type=calendar.CONTENT_TYPE,
+        body=calendar.invite(booking, config.facility(), utc_now()).decode(),
+        headers={
+            "Content-Disposition": f'attachment; filename="{calendar.filename(booking.booking_id)}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
 @router.patch(
     "/bookings/<booking_id>",
     responses=responses(
@@ -105,7 +147,8 @@ def get_booking(booking_id: str) -> Booking:
             400: answer(f"{BAD_BOOKING_ID}; {BAD_REQUEST}."),
             409: answer(
                 "SLOT_TAKEN: someone holds the new slot (the booking is unchanged); ALREADY_BOOKED: the caller "
-                "holds another court at an overlapping time; TOO_LATE: the booking has started."
+                "holds another court at an overlapping time; TOO_LATE: the booking has started; CANCELLED: the "
+                "booking was cancelled (book a new slot instead)."
             ),
             422: answer(
                 "SLOT_INVALID: no such slot, a slot that has started, is past the booking horizon or has a "
@@ -127,7 +170,10 @@ def move_booking(booking_id: str, request: Annotated[MoveSlotRequest, Body(embed
 @router.delete(
     "/bookings/<booking_id>",
     responses=responses(
-        {200: "Cancelled: the booking with status cancelled; the slot is free again."},
+        {
+            200: "Cancelled: the booking with status cancelled; the slot is free again. Cancelling it again "
+            "answers the same, and changes nothing."
+        },
         {400: answer(BAD_BOOKING_ID), 409: answer("TOO_LATE: the booking has started or is over.")},
         NOT_FOUND,
         NO_422,
