@@ -2,7 +2,9 @@
 
 Routes come from `template.yaml`. Each request becomes an HTTP API v2 event,
 the function's answer becomes the HTTP response, as API Gateway does it. How
-the function is run is the caller's business (`run_function`).
+the function is run is the caller's business (`run_function`). Paths under a
+prefix given in `prefixes` (the local sign-in pages, `local.issuer`) are answered
+by that prefix's handler instead, before any route is matched.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -27,6 +29,8 @@ JSON = {"content-type": "application/json"}
 RunFunction = Callable[[str, dict[str, Any]], dict[str, Any]]
 AccessLog = Callable[[str], None]
 Authorizer = Callable[[dict[str, str]], dict[str, Any] | None]
+# (method, request target with its query, headers with lower-cased names, body) -> (status, headers, body)
+PrefixHandler = Callable[[str, str, dict[str, str], bytes], tuple[int, dict[str, str], bytes]]
 
 
 class IntegrationError(Exception):
@@ -127,10 +131,7 @@ def build_event(
     split = urlsplit(raw_path)
     query = parse_qsl(split.query, keep_blank_values=True)
     now = datetime.now(UTC)
-    lowered: dict[str, str] = {}
-    for name, value in headers.items():
-        key = name.lower()
-        lowered[key] = f"{lowered[key]},{value}" if key in lowered else value
+    lowered = lower_case(headers.items())
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": route_key,
@@ -171,6 +172,15 @@ def build_event(
             event["body"] = base64.b64encode(body).decode("ascii")
             event["isBase64Encoded"] = True
     return event
+
+
+def lower_case(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Header names lower-cased, repeated headers joined with commas, as API Gateway passes them."""
+    lowered: dict[str, str] = {}
+    for name, value in headers:
+        key = name.lower()
+        lowered[key] = f"{lowered[key]},{value}" if key in lowered else value
+    return lowered
 
 
 def to_http(result: Any) -> tuple[int, dict[str, str], bytes]:
@@ -223,14 +233,18 @@ def make_server(
     access_log: AccessLog | None = None,
     routes: Iterable[template.Route] | None = None,
     authorizer: Authorizer | None = None,
+    prefixes: Mapping[str, PrefixHandler] | None = None,
 ) -> ThreadingHTTPServer:
     """The HTTP API: routes from template.yaml unless given.
 
     A route guarded by a JWT authorizer needs `authorizer(headers)` (lower-cased names)
     to return the `requestContext.authorizer` block API Gateway would add, e.g.
     {"jwt": {"claims": {...}, "scopes": None}}; None (or no authorizer) is API Gateway's 401.
+    A path starting with a key of `prefixes` ("/local-issuer/") is answered by its handler,
+    before route matching, with no event, authorizer or access log line.
     """
     router = Router(template.api_routes() if routes is None else routes)
+    handlers = dict(prefixes or {})
     log_format = template.access_log_format() or DEFAULT_ACCESS_LOG
 
     class ApiHandler(Handler):
@@ -246,7 +260,17 @@ def make_server(
                 self.close_connection = True
                 return
             body = self.rfile.read(length) if length else b""
-            found = router.find(self.command, urlsplit(self.path).path)
+            path = urlsplit(self.path).path
+            handler = next((h for prefix, h in handlers.items() if path.startswith(prefix)), None)
+            if handler is not None:
+                try:
+                    answer = handler(self.command, self.path, lower_case(self.headers.items()), body)
+                except Exception:
+                    self.send(500, JSON, b'{"message":"Internal Server Error"}')
+                    raise  # the server prints the traceback
+                self.send(*answer)
+                return
+            found = router.find(self.command, path)
             if found is None:
                 self.send(404, JSON, b'{"message":"Not Found"}')
                 return

@@ -32,7 +32,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--auth",
         choices=("none", "jwt"),
-        help="sign-in: jwt = bearer tokens from `make token` (AuthMode=jwt); none = X-User-Id, the default locally",
+        help="sign-in: jwt = bearer tokens from the local sign-in pages or `make token` (AuthMode=jwt);"
+        " none = X-User-Id, the default locally",
     )
     parser.add_argument(
         "--jwt-key", type=Path, default=DEFAULT_KEY_PATH, metavar="FILE", help="local signing key (default %(default)s)"
@@ -87,6 +88,8 @@ def banner(stack: LocalStack) -> str:
         lines += [
             f"Sign-in ON      every route but /health and /swagger needs a token from the local issuer"
             f" ({stack.authorizer.issuer}, audience {stack.authorizer.audience})",
+            f"sign in at      {stack.api_url}/  (the web page, with the local sign-in pages"
+            f" {stack.sign_in_url}/oauth2/...: for development only, no password)",
             f"get a token:    {command}",
             f'try: {chat}-H "Authorization: Bearer $({command})" {ask}',
         ]

@@ -7,6 +7,9 @@
   pointed at that endpoint by `AWS_ENDPOINT_URL_LAMBDA`: the code path of AWS.
 - API Gateway: the HTTP API routes of template.yaml (`local.http_api`), each
   request invoking the orchestrator through the same runtime.
+- Sign-in (AuthMode=jwt): the JWT authorizer (`local.jwt_auth`) and, in place of
+  Cognito's managed login, the local sign-in pages under `/local-issuer/`
+  (`local.issuer`, for development only), which `SignInDomain` points at.
 
 Used by `make run` (python -m local.run), `make invoke` and the tests, so the
 tests drive exactly what a newcomer runs.
@@ -32,6 +35,8 @@ from typing import Any
 from . import clock, dynamodb, settings, template
 from .dynamodb import LOCAL_REGION, MotoServer, PortInUse, bind
 from .http_api import Authorizer, IntegrationError, make_server
+from .issuer import PREFIX as ISSUER_PREFIX
+from .issuer import LocalIssuer
 from .jwt_auth import DEFAULT_KEY_PATH, LOCAL_AUDIENCE, LOCAL_ISSUER, LocalJwtAuthorizer
 from .lambda_api import LambdaApiServer
 from .runtime import DEFAULT_CONCURRENCY, FunctionConfig, LogSink, Runtime, Throttled, boto3_runtime_dir, print_sink
@@ -128,7 +133,9 @@ class LocalStack:
     built function, its built layers and boto3 on the import path.
     With AuthMode=jwt and no `authorizer` given, JWT routes are guarded by the local
     validator (`local.jwt_auth`) for the JwtIssuer / JwtAudience parameters and the
-    signing key in `jwt_key` (default .local-data/jwt-signing-key.pem).
+    signing key in `jwt_key` (default .local-data/jwt-signing-key.pem), and the local
+    sign-in pages (`issuer`) are served under /local-issuer/; the SignInDomain parameter
+    is their URL on the running stack unless `parameters` gives one.
     """
 
     api_port: int | None = 3000
@@ -151,6 +158,7 @@ class LocalStack:
     shell_environment: Mapping[str, str] | None = field(default=None, repr=False)
     warnings: list[str] = field(default_factory=list, init=False)
     runtime: Runtime | None = field(default=None, init=False)
+    issuer: LocalIssuer | None = field(default=None, init=False)
     _moto: MotoServer | None = field(default=None, init=False, repr=False)
     _api: ThreadingHTTPServer | None = field(default=None, init=False, repr=False)
     _lambda: LambdaApiServer | None = field(default=None, init=False, repr=False)
@@ -172,6 +180,13 @@ class LocalStack:
     def api_url(self) -> str:
         assert self._api is not None, "the stack serves no HTTP API"
         return f"http://{self.host}:{self._api.server_address[1]}"
+
+    @property
+    def sign_in_url(self) -> str:
+        """Where the local sign-in pages are (the SignInDomain the web page is given locally)."""
+        assert self._api is not None, "the stack serves no HTTP API"
+        host = LOOPBACK if self.host in ("", "0.0.0.0", "::") else self.host
+        return f"http://{host}:{self._api.server_address[1]}{ISSUER_PREFIX.rstrip('/')}"
 
     @property
     def invoke_url(self) -> str:
@@ -201,6 +216,7 @@ class LocalStack:
         try:
             self._use_local_issuer()
             dynamodb_socket, lambda_socket = self._bind()
+            self._serve_sign_in_pages()
             if lambda_socket is not None:
                 self._lambda = LambdaApiServer(lambda_socket)
             self._start_dynamodb(dynamodb_socket)
@@ -219,16 +235,32 @@ class LocalStack:
         return self
 
     def _use_local_issuer(self) -> None:
-        """With sign-in on, validate tokens as API Gateway would, against the local signing key."""
-        if self.authorizer is not None or self.api_port is None or not self.sign_in:
+        """With sign-in on, validate tokens as API Gateway would, against the local signing key,
+        and have the local sign-in pages mint them for the same issuer and audience."""
+        if self.api_port is None or not self.sign_in:
             return
         parameters = local_parameters(self.parameters)
-        self.authorizer = LocalJwtAuthorizer(
+        if self.authorizer is None:
+            self.authorizer = LocalJwtAuthorizer(
+                issuer=parameters["JwtIssuer"],
+                audience=parameters["JwtAudience"],
+                key_path=self.jwt_key,
+                log=lambda line: self.sink("JwtAuthorizer", line),
+            )
+        self.issuer = LocalIssuer(
+            client_id=parameters["JwtAudience"],
             issuer=parameters["JwtIssuer"],
-            audience=parameters["JwtAudience"],
             key_path=self.jwt_key,
-            log=lambda line: self.sink("JwtAuthorizer", line),
+            log=lambda line: self.sink("LocalIssuer", line),
         )
+
+    def _serve_sign_in_pages(self) -> None:
+        """Now that the API's port is known: the origin the pages redirect to, and SignInDomain."""
+        if self.issuer is None or self._api is None:
+            return
+        self.issuer.serve_on(self.host, self._api.server_address[1])
+        if "SignInDomain" in template.parameter_defaults() and "SignInDomain" not in self.parameters:
+            self.parameters = {**self.parameters, "SignInDomain": self.sign_in_url}
 
     def _bind(self) -> tuple[socket.socket | None, socket.socket | None]:
         """Take every port first, so a taken one fails before anything has started."""
@@ -255,8 +287,9 @@ class LocalStack:
         assert self.api_port is not None
         try:
             routes = template.api_routes(local_parameters(self.parameters))
+            prefixes = {ISSUER_PREFIX: self.issuer} if self.issuer is not None else {}
             return make_server(
-                self.host, self.api_port, self._call_integration, self._access_log, routes, self.authorizer
+                self.host, self.api_port, self._call_integration, self._access_log, routes, self.authorizer, prefixes
             )
         except OSError as exc:
             raise PortInUse("HTTP API", self.host, self.api_port, "--port", exc) from exc

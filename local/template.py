@@ -78,8 +78,11 @@ class FunctionSpec:
         return f"{self.module}.{self.attribute}"
 
 
-def _resolve(value: Any, names: dict[str, str]) -> str:
-    """Resolve the few intrinsics the environment uses, against local names."""
+def _resolve(value: Any, names: dict[str, str], conditions: Conditions) -> str:
+    """Resolve the few intrinsics the environment uses (`!Ref`, `!If [Condition, a, b]`) against local names."""
+    if isinstance(value, dict) and "Fn::If" in value:
+        name, when_true, when_false = value["Fn::If"]
+        return _resolve(when_true if conditions.holds(name) else when_false, names, conditions)
     if isinstance(value, dict) and "Ref" in value:
         return names.get(value["Ref"], "")
     return str(value)
@@ -93,6 +96,7 @@ def functions(local_names: dict[str, str]) -> dict[str, FunctionSpec]:
     """
     template = load_template()
     names = {**parameter_defaults(), **local_names}
+    conditions = Conditions(names)
     global_fn = template.get("Globals", {}).get("Function", {})
     global_env = global_fn.get("Environment", {}).get("Variables", {})
     specs = {}
@@ -106,7 +110,7 @@ def functions(local_names: dict[str, str]) -> dict[str, FunctionSpec]:
             module=module,
             attribute=attribute,
             timeout=int(props.get("Timeout", global_fn.get("Timeout", 3))),
-            environment={k: _resolve(v, names) for k, v in env_template.items()},
+            environment={k: _resolve(v, names, conditions) for k, v in env_template.items()},
             memory_size=int(props.get("MemorySize", global_fn.get("MemorySize", 128))),
             layer_dirs=layer_dirs(props.get("Layers", global_fn.get("Layers", []))),
         )

@@ -9,6 +9,7 @@ Nothing in the functions' code is changed for this.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -128,24 +129,26 @@ def logs() -> LogCapture:
     return LogCapture()
 
 
-@pytest.fixture(scope="module")
-def stack(gate: Gate, logs: LogCapture) -> Iterator[LocalStack]:
-    local = LocalStack(
-        api_port=0,
-        invoke_port=0,
-        dynamodb_port=0,
-        environment={"BookingFunction": {"AWS_ENDPOINT_URL_DYNAMODB": gate.url}},
-        timeouts={"BookingFunction": BOOKING_TIMEOUT_SECONDS},
-        log=logs,
-    )
+@contextlib.contextmanager
+def running_stack(**options: Any) -> Iterator[LocalStack]:
+    """A local stack on free ports, answering /health, stopped afterwards whatever happened."""
+    local = LocalStack(api_port=0, invoke_port=0, dynamodb_port=0, **options)
     local.start()
     try:
-        assert local.dynamodb_endpoint is not None
-        gate.upstream = local.dynamodb_endpoint
         wait_for_health(local.api_url)
         yield local
     finally:
         local.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(gate: Gate, logs: LogCapture) -> Iterator[LocalStack]:
+    environment = {"BookingFunction": {"AWS_ENDPOINT_URL_DYNAMODB": gate.url}}
+    timeouts = {"BookingFunction": BOOKING_TIMEOUT_SECONDS}
+    with running_stack(environment=environment, timeouts=timeouts, log=logs) as local:
+        assert local.dynamodb_endpoint is not None
+        gate.upstream = local.dynamodb_endpoint
+        yield local
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from local.stack import LocalStack, local_tables
 from local.template import ROOT
 from tests import clock
 from tests.conftest import table_items
-from tests.local.conftest import LogCapture, RunCommand, request, wait_for_health
+from tests.local.conftest import LogCapture, RunCommand, request, running_stack
 
 pytestmark = pytest.mark.slow
 
@@ -54,15 +54,8 @@ def key_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def stack(key_path: Path, logs: LogCapture) -> Iterator[LocalStack]:
     """The local stack in sign-in mode on free ports (conftest's `empty_table` empties its tables)."""
-    local = LocalStack(
-        api_port=0, invoke_port=0, dynamodb_port=0, parameters={"AuthMode": "jwt"}, jwt_key=key_path, log=logs
-    )
-    local.start()
-    try:
-        wait_for_health(local.api_url)
+    with running_stack(parameters={"AuthMode": "jwt"}, jwt_key=key_path, log=logs) as local:
         yield local
-    finally:
-        local.stop()
 
 
 @pytest.fixture
