@@ -24,7 +24,7 @@ from courtbooking.aws import lambda_client
 
 from . import http_errors
 from .http_body import BodyRefused, as_json_request
-from .routes import availability, bookings, chat, health
+from .routes import availability, bookings, chat, health, page
 from .services import Invoker, LambdaInvoker, Service, Services
 
 logger = Logger()
@@ -46,7 +46,7 @@ def build_app() -> APIGatewayHttpResolver:
         security_schemes={"bearer": HTTPBearer(bearerFormat="JWT")},
         security=[{"bearer": []}],
     )
-    for router in (health.router, chat.router, availability.router, bookings.router):
+    for router in (health.router, chat.router, availability.router, bookings.router, page.router):
         app.include_router(router)
     http_errors.register(app)
     return app

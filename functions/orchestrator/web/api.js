@@ -1,0 +1,122 @@
+// Every call to the API goes through request(): who is asking, a 15 s timeout, one retry of a
+// 503 that says when (Retry-After, waiting at most 5 s, with the same Idempotency-Key), and one
+// way of turning any failure into the words the person reads (ApiError.message).
+
+export const TIMEOUT_SECONDS = 15;
+const MAX_RETRY_WAIT_SECONDS = 5;
+
+export const WORDS = {
+  timeout: `No answer from the server after ${TIMEOUT_SECONDS} s; try again.`,
+  network: "Could not reach the server; check your connection.",
+  expired: "Your sign-in has expired: sign in again",
+  unexpected: (status) => `Unexpected answer from the server (HTTP ${status})`,
+  busy: (seconds) => `Busy, retrying in ${seconds} s…`,
+};
+
+export class ApiError extends Error {
+  constructor(message, status = 0, code = "") {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+// identity: auth.Identity; onWait(text): say we are waiting; onExpired(): the sign-in is gone.
+export function createApi({ identity, onWait, onExpired }) {
+  function expired() {
+    identity.forgetTokens();
+    onExpired();
+    return new ApiError(WORDS.expired, 401, "UNAUTHORIZED");
+  }
+
+  // as: "json" (the default) or "blob"; key: an Idempotency-Key, kept for the one retry.
+  async function request(method, path, { body, key, as = "json" } = {}) {
+    if (identity.mode === "jwt" && !identity.accessToken()) throw expired();
+    const headers = { Accept: as === "json" ? "application/json" : "*/*", ...identity.headers() };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (key) headers["Idempotency-Key"] = key;
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+    const url = new URL(path, document.baseURI);
+
+    let answer = await attempt(url, init, as);
+    if (answer.status === 503 && answer.retryAfter !== null) {
+      const seconds = Math.min(answer.retryAfter, MAX_RETRY_WAIT_SECONDS);
+      onWait(WORDS.busy(seconds));
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      answer = await attempt(url, init, as);
+    }
+    if (answer.status === 401 && identity.mode === "jwt") throw expired();
+    if (answer.ok) {
+      if (answer.value === undefined) throw new ApiError(WORDS.unexpected(answer.status), answer.status);
+      return answer.value;
+    }
+    const error = answer.value && typeof answer.value === "object" ? answer.value : {};
+    const inner = error.error && typeof error.error === "object" ? error.error : null;
+    const message = inner && typeof inner.message === "string" ? inner.message : error.message;
+    if (typeof message === "string" && message) {
+      throw new ApiError(message, answer.status, inner && typeof inner.code === "string" ? inner.code : "");
+    }
+    throw new ApiError(WORDS.unexpected(answer.status), answer.status);
+  }
+
+  return { request };
+}
+
+// One round trip, its body read within the same timeout. Never throws but for a lost answer.
+async function attempt(url, init, as) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_SECONDS * 1000);
+  try {
+    const response = await fetch(url, { ...init, signal: controller.signal, cache: "no-store" });
+    const retry = Number.parseInt(response.headers.get("Retry-After") || "", 10);
+    const result = {
+      ok: response.ok,
+      status: response.status,
+      retryAfter: Number.isFinite(retry) && retry >= 0 ? retry : null,
+      value: undefined,
+    };
+    if (response.ok && as === "blob") {
+      result.value = await response.blob();
+    } else {
+      const text = await response.text();
+      try {
+        result.value = JSON.parse(text);
+      } catch {
+        result.value = undefined;
+      }
+    }
+    return result;
+  } catch {
+    if (controller.signal.aborted) throw new ApiError(WORDS.timeout, 0, "TIMEOUT");
+    throw new ApiError(WORDS.network, 0, "NETWORK");
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// A public JSON document of this origin (the page's configuration), with the same words for failures.
+export async function fetchJson(path) {
+  const answer = await attempt(new URL(path, document.baseURI), { method: "GET" }, "json");
+  if (answer.ok && answer.value && typeof answer.value === "object") return answer.value;
+  throw new ApiError(WORDS.unexpected(answer.status), answer.status);
+}
+
+// The identity provider's token endpoint (form-encoded), with the same timeout; null on failure.
+export async function postForm(url, form) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_SECONDS * 1000);
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: form.toString(),
+      signal: controller.signal,
+      credentials: "omit",
+    });
+    return await response.json();
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
