@@ -1,0 +1,90 @@
+"""The page with sign-in on: the authorization-code flow with PKCE through the local issuer's form.
+
+Two people sign in one after the other in the same browser; the second never
+sees the first's bookings. Tokens live in sessionStorage, never localStorage,
+and signing out clears them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from local.stack import LocalStack
+from tests import clock
+from tests.local.conftest import LogCapture, empty_tables, request, running_stack
+
+pytestmark = pytest.mark.timeout(180)
+
+
+@pytest.fixture(scope="module")
+def signed_in_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    key = tmp_path_factory.mktemp("jwt") / "signing-key.pem"
+    with running_stack(parameters={"AuthMode": "jwt"}, jwt_key=key, log=LogCapture()) as local:
+        yield local
+
+
+@pytest.fixture
+def stack(signed_in_stack: LocalStack) -> LocalStack:
+    empty_tables(signed_in_stack)
+    return signed_in_stack
+
+
+def sign_in(page: Any, stack: LocalStack, user: str) -> None:
+    page.goto(f"{stack.api_url}/")
+    page.locator("[data-action='sign-in']").click()
+    page.wait_for_url("**/local-issuer/oauth2/authorize?*")
+    page.fill("input[name=username]", user)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{stack.api_url}/")  # back on the page, the code and state gone from the address
+    page.locator("#who").filter(has_text=user).wait_for()
+
+
+def storage(page: Any) -> tuple[str, str]:
+    return page.evaluate("JSON.stringify(sessionStorage)"), page.evaluate("JSON.stringify(localStorage)")
+
+
+def test_two_people_sign_in_and_the_second_never_sees_the_first(context: Any, stack: LocalStack) -> None:
+    page = context.new_page()
+    assert page.goto(f"{stack.api_url}/").ok
+    assert page.locator("input[name=user]").count() == 0  # no name field: the token says who
+    sign_in(page, stack, "alice")
+    day = clock.day(2).isoformat()
+    page.select_option("select[name=day]", day)
+    page.locator(f"[data-slot-id='{day}T10:00|Court A']").click()
+    page.locator("[data-confirm='yes']:visible").click()
+    page.locator("[data-cell='yours'][data-court='Court A'][data-time='10:00']").wait_for()
+    [alices] = page.locator("#my-bookings [data-booking-id]").all()
+    booking_id = alices.get_attribute("data-booking-id")
+    session, local = storage(page)
+    assert "access_token" in session or "eyJ" in session
+    assert "eyJ" not in local  # never a token in localStorage
+
+    page.locator("[data-action='sign-out']").click()
+    page.locator("[data-action='sign-in']").wait_for()
+    session, local = storage(page)
+    assert "eyJ" not in session
+    assert "eyJ" not in local
+
+    sign_in(page, stack, "bob")
+    page.select_option("select[name=day]", day)
+    page.locator("[data-cell='taken'][data-court='Court A'][data-time='10:00']").wait_for()
+    assert page.locator("#my-bookings [data-booking-id]").count() == 0
+    assert "alice" not in page.inner_text("body")
+    # And through the API with bob's own token: alice's booking is not his to read.
+    token = page.evaluate(
+        "Object.values(sessionStorage).map(v => (v.match(/eyJ[\\w-]+\\.[\\w-]+\\.[\\w-]+/) || [])[0]).find(Boolean)"
+    )
+    status, _ = request("GET", f"{stack.api_url}/bookings/{booking_id}", headers={"authorization": f"Bearer {token}"})
+    assert status == 404
+
+
+def test_without_signing_in_the_page_asks_for_it_and_the_api_refuses(context: Any, stack: LocalStack) -> None:
+    page = context.new_page()
+    page.goto(f"{stack.api_url}/")
+    page.locator("[data-action='sign-in']").wait_for()
+    assert page.locator("[data-slot-id]").count() == 0
+    status, _ = request("GET", f"{stack.api_url}/bookings")
+    assert status == 401
