@@ -79,6 +79,7 @@ def banner(stack: LocalStack) -> str:
     chat = f"""curl -s -X POST {stack.api_url}/chat -H 'content-type: application/json' """
     ask = """-d '{"message":"Book a court tomorrow at 3pm"}'"""
     lines = [
+        f"The page        {stack.api_url}/  (open it in a browser: the chat, the day grid, My bookings)",
         f"HTTP API        {stack.api_url}  (POST /chat, GET /health)",
         f"Lambda endpoint {stack.invoke_url}  (aws lambda invoke --endpoint-url {stack.invoke_url} ...)",
         f"DynamoDB (moto) {stack.dynamodb_endpoint}",
@@ -86,7 +87,7 @@ def banner(stack: LocalStack) -> str:
     if isinstance(stack.authorizer, LocalJwtAuthorizer):
         command = token_command(stack.authorizer)
         lines += [
-            f"Sign-in ON      every route but /health and /swagger needs a token from the local issuer"
+            f"Sign-in ON      every route but /health, /swagger and the page needs a token from the local issuer"
             f" ({stack.authorizer.issuer}, audience {stack.authorizer.audience})",
             f"sign in at      {stack.api_url}/  (the web page, with the local sign-in pages"
             f" {stack.sign_in_url}/oauth2/...: for development only, no password)",

@@ -8,7 +8,6 @@ table afterwards through the API.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -19,49 +18,23 @@ from axe_playwright_python.sync_playwright import Axe
 
 from local.stack import LocalStack
 from tests import clock
-from tests.browser.conftest import DESKTOP, PHONE, book_as, screenshot
-from tests.local.conftest import request
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    asked_for_a_full_hour,
+    book_as,
+    busy_once,
+    confirm,
+    mine,
+    open_page,
+    screenshot,
+    send,
+    show_day,
+    spoken,
+    the_booking_offered,
+)
 
 pytestmark = pytest.mark.timeout(180)
-
-
-def open_page(context: Any, stack: LocalStack, user: str = "alice") -> Any:
-    page = context.new_page()
-    page.goto(f"{stack.api_url}/")
-    page.fill("input[name=user]", user)
-    page.locator("input[name=user]").press("Tab")
-    page.wait_for_selector("#my-bookings")
-    return page
-
-
-def show_day(page: Any, day: str) -> None:
-    page.select_option("select[name=day]", day)
-    page.wait_for_selector(f"[data-slot-id^='{day}'], [data-cell='yours'], [data-cell='taken']")
-
-
-def send(page: Any, message: str) -> Any:
-    """Type a message, send it, and wait for its answer: the new `.chat-answer`."""
-    answers = page.locator(".chat-answer")
-    before = answers.count()
-    page.fill("input[name=message]", message)
-    page.locator("input[name=message]").press("Enter")
-    page.wait_for_function("n => document.querySelectorAll('.chat-answer').length > n", arg=before, timeout=20_000)
-    return answers.nth(before)
-
-
-def spoken(day: dt.date) -> str:
-    """A day as a person writes it: "Friday 4 December"."""
-    return f"{day:%A} {day.day} {day:%B}"
-
-
-def mine(stack: LocalStack, user: str) -> list[dict[str, Any]]:
-    status, body = request("GET", f"{stack.api_url}/bookings", headers={"x-user-id": user})
-    assert status == 200, body
-    return body["bookings"]  # type: ignore[no-any-return]
-
-
-def confirm(page: Any) -> None:
-    page.locator("[data-confirm='yes']:visible").click()
 
 
 def test_chat_books_and_the_cell_is_shown_as_yours(context: Any, demo: LocalStack) -> None:
@@ -100,26 +73,6 @@ def test_saying_no_to_the_confirmation_books_nothing(context: Any, demo: LocalSt
     page.locator("[data-confirm='no']:visible").click()
     assert page.locator(f"[data-slot-id='{day}T11:00|Court A']").count() == 1
     assert mine(demo, "alice") == []
-
-
-def asked_for_a_full_hour(context: Any, stack: LocalStack, day: dt.date, hour: int) -> tuple[Any, Any]:
-    """Rivals hold every court at `hour`; alice asks for it in the chat: the page and the answer's offer buttons."""
-    for court in ("Court A", "Court B", "Court C"):
-        book_as(stack.api_url, f"rival-{court[-1].lower()}", f"{day.isoformat()}T{hour:02d}:00|{court}")
-    page = open_page(context, stack)
-    answer = send(page, f"book a court on {spoken(day)} at {hour % 12 or 12}{'am' if hour < 12 else 'pm'}")
-    offers = answer.locator("[data-offer-index]")
-    assert offers.count() >= 1
-    assert mine(stack, "alice") == []  # nothing is booked on an offer alone
-    return page, offers
-
-
-def the_booking_offered(stack: LocalStack, label: str) -> dict[str, Any]:
-    """Alice's one booking, which is the offer labelled `label` ("Court B 15:00")."""
-    [booking] = mine(stack, "alice")
-    assert booking["court"] in label, (label, booking)
-    assert booking["time"] in label, (label, booking)
-    return booking
 
 
 def test_yes_takes_the_offered_alternative_and_offers_are_buttons(context: Any, demo: LocalStack) -> None:
@@ -240,16 +193,7 @@ def test_every_error_is_shown_as_its_message(context: Any, demo: LocalStack) -> 
 def test_a_503_with_retry_after_is_retried_once(context: Any, demo: LocalStack) -> None:
     page = open_page(context, demo)
     calls: list[str] = []
-
-    def busy_once(route: Any) -> None:
-        calls.append(route.request.url)
-        if len(calls) == 1:
-            body = json.dumps({"error": {"code": "SERVICE_UNAVAILABLE", "message": "DynamoDB is busy"}})
-            route.fulfill(status=503, body=body, content_type="application/json", headers={"Retry-After": "1"})
-        else:
-            route.continue_()
-
-    page.route("**/chat", busy_once)
+    page.route("**/chat", busy_once(calls))
     answer = send(page, "book a court tomorrow at 11am")
     assert len(calls) == 2
     assert "11:00" in answer.inner_text()

@@ -14,6 +14,7 @@ import pytest
 
 from local.stack import LocalStack
 from tests import clock
+from tests.browser.conftest import answer_with, spoken
 from tests.local.conftest import LogCapture, empty_tables, request, running_stack
 
 pytestmark = pytest.mark.timeout(180)
@@ -62,13 +63,21 @@ def test_two_people_sign_in_and_the_second_never_sees_the_first(context: Any, st
     assert "access_token" in session or "eyJ" in session
     assert "eyJ" not in local  # never a token in localStorage
 
+    answers = page.locator(".chat-answer")
+    page.fill("input[name=message]", "what have I booked?")
+    page.locator("input[name=message]").press("Enter")
+    answers.first.wait_for()
+    assert page.evaluate("sessionStorage.getItem('court-booking.chat')")
+
     page.locator("[data-action='sign-out']").click()
     page.locator("[data-action='sign-in']").wait_for()
     session, local = storage(page)
     assert "eyJ" not in session
     assert "eyJ" not in local
+    assert page.evaluate("sessionStorage.getItem('court-booking.chat')") is None
 
     sign_in(page, stack, "bob")
+    assert page.locator("#chat-log > *").count() == 0  # alice's conversation is not bob's
     page.select_option("select[name=day]", day)
     page.locator("[data-cell='taken'][data-court='Court A'][data-time='10:00']").wait_for()
     assert page.locator("#my-bookings [data-booking-id]").count() == 0
@@ -88,3 +97,19 @@ def test_without_signing_in_the_page_asks_for_it_and_the_api_refuses(context: An
     assert page.locator("[data-slot-id]").count() == 0
     status, _ = request("GET", f"{stack.api_url}/bookings")
     assert status == 401
+
+
+def test_a_sign_in_expiring_clears_the_chat_and_its_offers(context: Any, stack: LocalStack) -> None:
+    page = context.new_page()
+    sign_in(page, stack, "alice")
+    page.fill("input[name=message]", f"what is free on {spoken(clock.day(2))} at 4pm?")
+    page.locator("input[name=message]").press("Enter")
+    page.locator(".chat-answer [data-offer-index]").first.wait_for()
+    # The identity provider's token is no longer accepted: API Gateway's authorizer answers 401.
+    page.route("**/chat", answer_with(401, {"message": "Unauthorized"}))
+    page.locator(".chat-answer [data-offer-index]").first.click()
+    page.locator("[role=alert]").filter(has_text="Your sign-in has expired: sign in again").wait_for()
+    assert page.locator("#chat-log > *").count() == 0
+    assert page.locator("[data-offer-index]").count() == 0
+    assert page.evaluate("sessionStorage.getItem('court-booking.chat')") is None
+    page.locator("[data-action='sign-in']").wait_for()

@@ -250,6 +250,13 @@ def test_the_page_has_no_inline_script_or_style() -> None:
             assert banned not in text, f"{name} uses {banned}"
 
 
+def test_the_page_says_what_to_do_when_its_scripts_do_not_run() -> None:
+    html = (page.WEB / page.INDEX).read_text(encoding="utf-8")
+    assert "If this stays, reload the page; the page needs JavaScript." in html
+    noscript = html.split("<noscript>", 1)[1].split("</noscript>", 1)[0]
+    assert "needs JavaScript" in noscript
+
+
 def test_the_page_is_small() -> None:
     total = sum(p.stat().st_size for p in page.WEB.rglob("*") if p.is_file())
     assert total < SIZE_LIMIT_BYTES, f"the page's files are {total / 1024:.1f} KB"

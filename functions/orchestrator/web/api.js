@@ -13,6 +13,19 @@ export const WORDS = {
   busy: (seconds) => `Busy, retrying in ${seconds} s…`,
 };
 
+// What a bare answer of API Gateway itself ({"message": "Endpoint request timed out"}) means for the person.
+const GATEWAY_MEANS = {
+  429: "Too many requests just now; wait a moment and try again",
+  500: "The server ran into a problem",
+  502: "The server ran into a problem",
+  503: "The server is busy just now; try again in a moment",
+  504: "The server took too long to answer",
+};
+
+export function gatewayWords(status, text) {
+  return `${GATEWAY_MEANS[status] || "The server could not answer"} (HTTP ${status}: ${text}).`;
+}
+
 export class ApiError extends Error {
   constructor(message, status = 0, code = "") {
     super(message);
@@ -21,8 +34,10 @@ export class ApiError extends Error {
   }
 }
 
-// identity: auth.Identity; onWait(text): say we are waiting; onExpired(): the sign-in is gone.
-export function createApi({ identity, onWait, onExpired }) {
+// identity: auth.Identity (null before the configuration is known: no identity headers);
+// onWait(text): say we are waiting; onExpired(): the sign-in is gone.
+export function createApi({ identity = null, onWait, onExpired = () => {} }) {
+  const jwt = Boolean(identity) && identity.mode === "jwt";
   function expired() {
     identity.forgetTokens();
     onExpired();
@@ -31,8 +46,8 @@ export function createApi({ identity, onWait, onExpired }) {
 
   // as: "json" (the default) or "blob"; key: an Idempotency-Key, kept for the one retry.
   async function request(method, path, { body, key, as = "json" } = {}) {
-    if (identity.mode === "jwt" && !identity.accessToken()) throw expired();
-    const headers = { Accept: as === "json" ? "application/json" : "*/*", ...identity.headers() };
+    if (jwt && !identity.accessToken()) throw expired();
+    const headers = { Accept: as === "json" ? "application/json" : "*/*", ...(identity ? identity.headers() : {}) };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (key) headers["Idempotency-Key"] = key;
     const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
@@ -45,7 +60,7 @@ export function createApi({ identity, onWait, onExpired }) {
       await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
       answer = await attempt(url, init, as);
     }
-    if (answer.status === 401 && identity.mode === "jwt") throw expired();
+    if (answer.status === 401 && jwt) throw expired();
     if (answer.ok) {
       if (answer.value === undefined) throw new ApiError(WORDS.unexpected(answer.status), answer.status);
       return answer.value;
@@ -53,9 +68,10 @@ export function createApi({ identity, onWait, onExpired }) {
     const error = answer.value && typeof answer.value === "object" ? answer.value : {};
     const inner = error.error && typeof error.error === "object" ? error.error : null;
     const message = inner && typeof inner.message === "string" ? inner.message : error.message;
-    if (typeof message === "string" && message) {
-      throw new ApiError(message, answer.status, inner && typeof inner.code === "string" ? inner.code : "");
+    if (inner && typeof message === "string" && message) {
+      throw new ApiError(message, answer.status, typeof inner.code === "string" ? inner.code : "");
     }
+    if (typeof message === "string" && message) throw new ApiError(gatewayWords(answer.status, message), answer.status, "GATEWAY");
     throw new ApiError(WORDS.unexpected(answer.status), answer.status);
   }
 
@@ -92,13 +108,6 @@ async function attempt(url, init, as) {
   } finally {
     clearTimeout(timer);
   }
-}
-
-// A public JSON document of this origin (the page's configuration), with the same words for failures.
-export async function fetchJson(path) {
-  const answer = await attempt(new URL(path, document.baseURI), { method: "GET" }, "json");
-  if (answer.ok && answer.value && typeof answer.value === "object") return answer.value;
-  throw new ApiError(WORDS.unexpected(answer.status), answer.status);
 }
 
 // The identity provider's token endpoint (form-encoded), with the same timeout; null on failure.

@@ -1,7 +1,7 @@
 // The page people book from: a chat, a day grid of the courts, and their bookings (docs/web.md).
 // Every API call goes through api.request(); every text from the API is set as textContent.
 
-import { ApiError, createApi, fetchJson, postForm, WORDS } from "./api.js";
+import { ApiError, createApi, postForm, WORDS } from "./api.js";
 import { Identity } from "./auth.js";
 import { addDays, dayLabel, hhmm, minutesOf } from "./dates.js";
 
@@ -9,6 +9,13 @@ const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seven
 const REFRESHING_STATUSES = new Set(["booked", "moved", "cancelled"]);
 // Answers whose slots are offers to take; a booked or moved answer's slot is what was just done.
 const OFFERING_STATUSES = new Set(["alternatives", "available", "needs_input", "unavailable"]);
+// The conversation kept over a reload (sessionStorage): its id and the last messages, for one identity.
+const CHAT_KEY = "court-booking.chat";
+const CHAT_KEPT = 30;
+const CHAT_KINDS = new Set(["me", "answer", "error"]);
+// A request that got no answer, or a gateway's 502/504, may still have been carried out.
+const UNSURE_STATUSES = new Set([502, 504]);
+const UNSURE = "It may or may not have gone through: My bookings shows what you hold now.";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
@@ -21,10 +28,13 @@ const state = {
   days: [],
   bookings: [],
   slots: new Map(), // slot_id -> slot, of the grid's day
-  slotsDay: "", // the day `slots` are of
+  slotsDay: "", // the day `slots` are of ("" while none are shown)
+  gridFocus: null, // {court, time}: the grid's one tab stop
   bookingsGeneration: 0,
   moving: null, // the booking being moved
   conversationId: "",
+  chat: [], // {kind: "me" | "answer" | "error", text, offers?: [label]}: what the chat log shows
+  chatEpoch: 0, // grows when the chat is cleared: an answer for an earlier one is dropped
   generation: 0,
   loadedAt: Date.now(),
 };
@@ -43,7 +53,8 @@ function element(tag, attributes = {}, text = "") {
 
 function say(text) {
   const status = $("#status");
-  status.replaceChildren(text ? element("p", { class: "info" }, text) : "");
+  if (text) status.replaceChildren(element("p", { class: "info" }, text));
+  else status.replaceChildren();
 }
 
 function warn(text) {
@@ -77,9 +88,12 @@ async function busy(controls, work, onFailure = null) {
       control.disabled = before[i];
       control.removeAttribute("aria-busy");
     });
-    const lost = !document.activeElement || document.activeElement === document.body;
-    if (lost && focused && focused.isConnected && !focused.disabled) focused.focus();
+    if (focusLost() && focused && focused.isConnected && !focused.disabled) focused.focus();
   }
+}
+
+function focusLost() {
+  return !document.activeElement || document.activeElement === document.body;
 }
 
 function bookingSummary(booking) {
@@ -115,12 +129,22 @@ function confirmWith(text, yes, no, { focus = "yes" } = {}) {
 }
 
 // --- identity -----------------------------------------------------------------------------
+function typedName() {
+  const field = $("#user");
+  return field ? field.value.trim() : "";
+}
+
+// A name typed but refused (the one in use stays): what is wrong with it, else "".
+function refusedName() {
+  const typed = typedName();
+  return typed !== state.identity.demoName() ? Identity.nameProblem(typed) : "";
+}
+
 function needsName() {
   const { identity } = state;
   if (identity.mode !== "none") return false;
-  const name = identity.demoName();
-  const problem = Identity.nameProblem(name);
-  if (name && !problem) return false;
+  const problem = refusedName();
+  if (identity.demoName() && !problem) return false;
   warn(problem || "Enter your name first (demo mode), so the booking is yours.");
   $("#user").focus();
   return true;
@@ -134,7 +158,10 @@ function showIdentity() {
   const note = $("#sign-in-note");
   if (identity.mode === "none") {
     const name = identity.demoName();
-    who.textContent = name ? `Booking as ${name}` : "Demo mode: enter your name to book";
+    const refused = Boolean(refusedName());
+    $("#user").setAttribute("aria-invalid", String(refused));
+    if (!name) who.textContent = refused ? "No name in use: the one typed was not taken" : "Demo mode: enter your name to book";
+    else who.textContent = refused ? `Still booking as ${name}: the new name was not taken` : `Booking as ${name}`;
     setSignedIn(true);
     return;
   }
@@ -158,20 +185,35 @@ function setSignedIn(signedIn) {
   }
 }
 
+// Someone else is asking now (another name, or nobody after a sign-in expired): nothing of the
+// earlier person's conversation stays on the page or in sessionStorage.
+function identityChanged() {
+  clearChat();
+  stopMoving({ quiet: true });
+  state.bookingsGeneration += 1; // the earlier person's list, even one still on its way, is not shown
+  state.bookings = [];
+  $("#my-bookings").replaceChildren();
+  if (state.slotsDay === state.day) renderGrid();
+  showIdentity();
+}
+
 function onNameChosen(event) {
   event.preventDefault();
   const { identity } = state;
-  const name = identity.demoName();
+  const name = typedName();
   const problem = Identity.nameProblem(name);
   if (problem) {
+    showIdentity();
     warn(problem);
     return;
   }
-  if (name === identity.storedName() && event.type === "change") return;
-  identity.rememberName(name);
-  state.conversationId = "";
-  stopMoving({ quiet: true });
-  showIdentity();
+  if (name === identity.storedName()) {
+    showIdentity();
+    if (event.type === "change") return;
+  } else {
+    identity.rememberName(name);
+    identityChanged();
+  }
   say(name ? `Booking as ${name}.` : "");
   refresh();
 }
@@ -181,16 +223,28 @@ function slotLabel(slot, manyDays) {
   return manyDays ? `${slot.court} ${dayLabel(slot.date)} ${slot.time}` : `${slot.court} ${slot.time}`;
 }
 
-function showAnswer(answer) {
-  const item = element("div", { class: "chat-answer" });
-  item.append(element("p", {}, answer.response));
+function answerEntry(answer) {
+  const entry = { kind: "answer", text: answer.response };
   const offered = OFFERING_STATUSES.has(answer.status) && Array.isArray(answer.slots);
   const slots = offered ? answer.slots.slice(0, ORDINALS.length) : [];
   if (slots.length) {
     const manyDays = new Set(slots.map((s) => s.date)).size > 1;
+    entry.offers = slots.map((slot) => slotLabel(slot, manyDays));
+  }
+  return entry;
+}
+
+function chatNode(entry) {
+  const item = element("div", { class: `chat-${entry.kind}` });
+  if (entry.kind !== "answer") {
+    item.textContent = entry.text;
+    return item;
+  }
+  item.append(element("p", {}, entry.text));
+  if (entry.offers) {
     const offers = element("div", { class: "offers", role: "group", "aria-label": "Offered times" });
-    slots.forEach((slot, i) => {
-      const button = element("button", { type: "button", "data-offer-index": i }, slotLabel(slot, manyDays));
+    entry.offers.forEach((label, i) => {
+      const button = element("button", { type: "button", "data-offer-index": i }, label);
       button.addEventListener("click", () => sendChat(`the ${ORDINALS[i]} one`));
       offers.append(button);
     });
@@ -199,15 +253,72 @@ function showAnswer(answer) {
   return item;
 }
 
+function addChat(entry) {
+  state.chat = [...state.chat, entry].slice(-CHAT_KEPT);
+  $("#chat-log").append(chatNode(entry));
+  saveChat();
+}
+
+// The last messages (texts only) and the latest answer's offers, for this identity only.
+function saveChat() {
+  const owner = state.identity.key();
+  if (!owner) return;
+  const latest = state.chat.map((e) => e.kind).lastIndexOf("answer");
+  const messages = state.chat.map((e, i) => (i === latest && e.offers ? e : { kind: e.kind, text: e.text }));
+  try {
+    sessionStorage.setItem(CHAT_KEY, JSON.stringify({ owner, conversation_id: state.conversationId, messages }));
+  } catch {
+    // A full or refused storage only costs the conversation after a reload.
+  }
+}
+
+function restoreChat() {
+  let saved = null;
+  try {
+    saved = JSON.parse(sessionStorage.getItem(CHAT_KEY) || "null");
+  } catch {
+    saved = null;
+  }
+  const owner = state.identity.key();
+  if (!saved || !owner || saved.owner !== owner || !Array.isArray(saved.messages)) {
+    clearChat();
+    return;
+  }
+  const entries = saved.messages
+    .filter((e) => e && CHAT_KINDS.has(e.kind) && typeof e.text === "string")
+    .slice(-CHAT_KEPT)
+    .map((e) => {
+      const offers = Array.isArray(e.offers) ? e.offers.filter((o) => typeof o === "string") : [];
+      return offers.length && e.kind === "answer" ? { kind: e.kind, text: e.text, offers } : { kind: e.kind, text: e.text };
+    });
+  state.conversationId = typeof saved.conversation_id === "string" ? saved.conversation_id : "";
+  state.chat = entries;
+  const log = $("#chat-log");
+  log.replaceChildren(...entries.map(chatNode));
+  log.scrollTop = log.scrollHeight;
+}
+
+function clearChat() {
+  state.chatEpoch += 1;
+  state.chat = [];
+  state.conversationId = "";
+  sessionStorage.removeItem(CHAT_KEY);
+  $("#chat-log").replaceChildren();
+  $("#chat-log").removeAttribute("aria-busy");
+}
+
 async function sendChat(text) {
   const message = text.trim();
   if (!message || needsName()) return;
+  const epoch = state.chatEpoch;
   const log = $("#chat-log");
   const input = $("#message");
   const send = $('#chat-form button[type="submit"]');
   const earlier = $$("[data-offer-index]:not(:disabled)", log);
   for (const offer of earlier) offer.disabled = true; // once answered, earlier offers are stale
-  log.append(element("div", { class: "chat-me" }, message));
+  addChat({ kind: "me", text: message });
+  const waiting = element("div", { class: "chat-wait" }, "Thinking…");
+  log.append(waiting);
   log.scrollTop = log.scrollHeight;
   log.setAttribute("aria-busy", "true");
   const sent = await busy([input, send], async () => {
@@ -217,17 +328,19 @@ async function sendChat(text) {
     if (!answer || typeof answer.response !== "string" || typeof answer.status !== "string") {
       throw new ApiError(WORDS.unexpected(200), 200);
     }
-    state.conversationId = typeof answer.conversation_id === "string" ? answer.conversation_id : "";
-    log.append(showAnswer(answer));
-    say("");
     return answer;
   });
+  waiting.remove();
+  if (epoch !== state.chatEpoch) return; // someone else is asking now: not theirs to see
   log.removeAttribute("aria-busy");
-  if (!sent) {
+  if (sent) {
+    state.conversationId = typeof sent.conversation_id === "string" ? sent.conversation_id : "";
+    addChat(answerEntry(sent));
+    say("");
+    if (input.value.trim() === message) input.value = "";
+  } else {
     for (const offer of earlier) if (offer.isConnected) offer.disabled = false; // not answered: still open
-    log.append(element("div", { class: "chat-error" }, $("#status").textContent || "No answer."));
-  } else if (input.value.trim() === message) {
-    input.value = "";
+    addChat({ kind: "error", text: $("#status").textContent || "No answer." });
   }
   log.scrollTop = log.scrollHeight;
   if (sent && REFRESHING_STATUSES.has(sent.status)) {
@@ -275,17 +388,14 @@ function yoursAt(court, time) {
   });
 }
 
-function renderGrid() {
-  const facility = state.settings.facility;
-  const byCell = new Map();
-  for (const slot of state.slots.values()) byCell.set(`${slot.court}|${slot.time}`, slot);
-  const today = facility.today;
-  const now = nowMinutes();
-  const table = element("table", { class: "court-grid" });
-  table.append(element("caption", {}, `Courts on ${dayLabel(state.day)}`));
+// The grid's table (role=grid: one tab stop, arrow keys move); cellFor(court, time) draws a cell.
+function gridTable(caption, cellFor) {
+  const { courts } = state.settings.facility;
+  const table = element("table", { class: "court-grid", role: "grid" });
+  table.append(element("caption", {}, caption));
   const head = element("tr");
   head.append(element("th", { scope: "col" }, "Time"));
-  for (const court of facility.courts) head.append(element("th", { scope: "col" }, court));
+  for (const court of courts) head.append(element("th", { scope: "col" }, court));
   const thead = element("thead");
   thead.append(head);
   table.append(thead);
@@ -293,84 +403,191 @@ function renderGrid() {
   for (const time of starts()) {
     const row = element("tr");
     row.append(element("th", { scope: "row" }, time));
-    for (const court of facility.courts) {
+    for (const court of courts) {
       const cell = element("td");
-      const mine = yoursAt(court, time);
-      const free = byCell.get(`${court}|${time}`);
-      const where = { "data-court": court, "data-time": time };
-      if (mine) {
-        cell.append(element("span", { class: "cell yours", "data-cell": "yours", "data-booking-id": mine.booking_id, ...where }, "Yours"));
-      } else if (free) {
-        const action = state.moving ? "move here" : "book";
-        const button = element(
-          "button",
-          { type: "button", class: "cell free", "data-slot-id": free.slot_id, ...where, "aria-label": `${court} ${time}, free: ${action}` },
-          "Free",
-        );
-        cell.append(button);
-      } else if (state.day < today || (state.day === today && minutesOf(time) <= now)) {
-        cell.append(element("span", { class: "cell past", "data-cell": "past", ...where }, "Past"));
-      } else {
-        cell.append(element("span", { class: "cell taken", "data-cell": "taken", ...where }, "Taken"));
-      }
+      cell.append(cellFor(court, time));
       row.append(cell);
     }
     body.append(row);
   }
   table.append(body);
-  $("#grid").replaceChildren(table);
+  return table;
+}
+
+// The grid shows `content`; focus that was in the grid stays there (on `focus`, else the grid).
+function showInGrid(content, focus = null) {
+  const grid = $("#grid");
+  const had = grid.contains(document.activeElement);
+  grid.replaceChildren(content);
+  if (had) (focus || grid).focus();
+}
+
+function renderGrid() {
+  const facility = state.settings.facility;
+  const byCell = new Map();
+  for (const slot of state.slots.values()) byCell.set(`${slot.court}|${slot.time}`, slot);
+  const today = facility.today;
+  const now = nowMinutes();
+  const table = gridTable(`Courts on ${dayLabel(state.day)}`, (court, time) => {
+    const mine = yoursAt(court, time);
+    const free = byCell.get(`${court}|${time}`);
+    const where = { "data-court": court, "data-time": time, tabindex: -1 };
+    if (mine) {
+      return element("span", { class: "cell yours", "data-cell": "yours", "data-booking-id": mine.booking_id, ...where }, "Yours");
+    }
+    if (free) {
+      const action = state.moving ? "move here" : "book";
+      const label = `${court} ${time}, free: ${action}`;
+      return element("button", { type: "button", class: "cell free", "data-slot-id": free.slot_id, ...where, "aria-label": label }, "Free");
+    }
+    if (state.day < today || (state.day === today && minutesOf(time) <= now)) {
+      return element("span", { class: "cell past", "data-cell": "past", ...where }, "Past");
+    }
+    return element("span", { class: "cell taken", "data-cell": "taken", ...where }, "Taken");
+  });
+  // The one tab stop: where it was (same court and time), else the first free cell, else the first.
+  const cells = $$(".cell", table);
+  const at = state.gridFocus;
+  const stop =
+    (at && cells.find((c) => c.dataset.court === at.court && c.dataset.time === at.time)) ||
+    cells.find((c) => c.matches("button")) ||
+    cells[0];
+  if (stop) stop.tabIndex = 0;
+  showInGrid(table, stop);
+}
+
+// A new day: the earlier day's cells go at once, so nothing of it can be taken for this one.
+function showGridLoading(day) {
+  state.slots = new Map();
+  state.slotsDay = "";
+  const table = gridTable(`Courts on ${dayLabel(day)}: loading…`, () =>
+    element("span", { class: "cell loading", "data-cell": "loading" }, "…"),
+  );
+  showInGrid(table);
+}
+
+function showGridError(day, text) {
+  state.slots = new Map();
+  state.slotsDay = "";
+  const box = element("div", { class: "grid-error" });
+  box.append(element("p", { role: "alert" }, `The courts on ${dayLabel(day)} could not be shown: ${text}`));
+  const retry = element("button", { type: "button", "data-action": "retry-grid" }, "Try again");
+  box.append(retry);
+  showInGrid(box, retry);
 }
 
 async function loadGrid(alsoWaitFor = null) {
   if (!state.identity.signedIn()) return;
   const generation = ++state.generation;
+  const day = state.day;
   const grid = $("#grid");
   grid.setAttribute("aria-busy", "true");
+  if (state.slotsDay !== day) showGridLoading(day);
   const facility = state.settings.facility;
   const length = state.moving ? state.moving.duration_minutes : facility.slot_minutes;
-  const query = new URLSearchParams({ date: state.day });
+  const query = new URLSearchParams({ date: day });
   if (length !== facility.slot_minutes) query.set("duration_minutes", String(length));
   try {
     const [free] = await Promise.all([state.api.request("GET", `availability?${query}`), alsoWaitFor]);
     if (!free || !Array.isArray(free.slots)) throw new ApiError(WORDS.unexpected(200), 200);
     if (generation !== state.generation) return;
-    state.slots = new Map(free.slots.filter((s) => s.date === state.day).map((s) => [s.slot_id, s]));
-    state.slotsDay = state.day;
+    state.slots = new Map(free.slots.filter((s) => s.date === day).map((s) => [s.slot_id, s]));
+    state.slotsDay = day;
     renderGrid();
   } catch (failure) {
-    if (generation === state.generation) warn(describe(failure));
+    if (generation === state.generation) showGridError(day, describe(failure));
   } finally {
     if (generation === state.generation) grid.removeAttribute("aria-busy");
   }
 }
 
+// Roving tab stop: the focused cell is the grid's one tab stop.
+function focusCell(cell) {
+  for (const other of $$("#grid .cell[tabindex]")) other.tabIndex = other === cell ? 0 : -1;
+  state.gridFocus = { court: cell.dataset.court, time: cell.dataset.time };
+  cell.focus();
+}
+
+function onGridKey(event) {
+  const cell = event.target.closest(".cell[tabindex]");
+  if (!cell || event.altKey || event.metaKey) return;
+  const rows = $$("#grid tbody tr").map((tr) => $$(".cell[tabindex]", tr));
+  const r = rows.findIndex((row) => row.includes(cell));
+  if (r < 0) return;
+  const c = rows[r].indexOf(cell);
+  const last = rows.length - 1;
+  const moves = {
+    ArrowUp: [r - 1, c],
+    ArrowDown: [r + 1, c],
+    ArrowLeft: [r, c - 1],
+    ArrowRight: [r, c + 1],
+    Home: event.ctrlKey ? [0, 0] : [r, 0],
+    End: event.ctrlKey ? [last, rows[last].length - 1] : [r, rows[r].length - 1],
+  };
+  const move = moves[event.key];
+  if (!move) return;
+  event.preventDefault();
+  const row = rows[Math.max(0, Math.min(last, move[0]))];
+  focusCell(row[Math.max(0, Math.min(row.length - 1, move[1]))]);
+}
+
+// After booking or moving from the grid: the focus goes to the cell now the person's (or the message).
+function focusOn(booking) {
+  const active = document.activeElement;
+  if (!focusLost() && !$("#grid").contains(active) && !$("#confirm").contains(active)) return;
+  const cell =
+    state.slotsDay === booking.date &&
+    $(`#grid .cell[data-court="${CSS.escape(booking.court)}"][data-time="${CSS.escape(booking.time)}"]`);
+  if (cell) focusCell(cell);
+  else $("#status").focus();
+}
+
 async function onFreeCell(button) {
   if (needsName()) return;
   const slot = state.slots.get(button.dataset.slotId);
-  if (!slot) return;
+  if (!slot || slot.date !== state.slotsDay) return;
   if (state.moving) {
     await moveTo(button, slot);
     return;
   }
-  const end = hhmm(minutesOf(slot.time) + slot.duration_minutes);
-  const yes = await confirmWith(`Book ${slot.court}, ${dayLabel(slot.date)} ${slot.time}-${end}?`, "Book", "Not now");
+  const what = `${slot.court}, ${dayLabel(slot.date)} ${slot.time}-${hhmm(minutesOf(slot.time) + slot.duration_minutes)}`;
+  const yes = await confirmWith(`Book ${what}?`, "Book", "Not now");
   if (!yes) return;
-  say(`Booking ${slot.court} ${slot.time}…`);
+  say(`Booking ${what}…`);
   const booked = await busy(
     [button],
     () => state.api.request("POST", "bookings", { body: { slot_id: slot.slot_id }, key: crypto.randomUUID() }),
-    slotGone,
+    afterFailure,
   );
   if (!booked) return;
-  say(typeof booked.message === "string" && booked.message ? booked.message : `Booked ${bookingSummary(booked)}.`);
-  await refresh();
+  await done(booked, `Booked ${bookingSummary(booked)}.`);
+  focusOn(booked);
 }
 
-// Someone else took the slot between showing it and tapping it: say so, and show the grid as it is now.
-function slotGone(failure) {
-  if (!(failure instanceof ApiError) || failure.code !== "SLOT_TAKEN") return;
-  warn(`${failure.message} Someone has just taken it; the grid now shows what is free.`);
-  loadGrid();
+// A change went through: shown at once from its answer, then everything is asked again; the
+// success stays the message even when that refresh fails.
+async function done(booking, fallback, { gone = false } = {}) {
+  remember(booking, gone);
+  const text = typeof booking.message === "string" && booking.message ? booking.message : fallback;
+  say(text);
+  const problem = await refresh({ report: false });
+  say(problem ? `${text} (The list could not be refreshed: ${problem})` : text);
+}
+
+// What a failed booking, move or cancel also means: someone else was quicker, or it may have worked.
+function afterFailure(failure) {
+  if (!(failure instanceof ApiError)) return;
+  if (failure.code === "SLOT_TAKEN") {
+    warn(`${failure.message} Someone has just taken it; the grid now shows what is free.`);
+    loadGrid();
+  } else if (failure.code === "TIMEOUT" || UNSURE_STATUSES.has(failure.status)) {
+    const text = `${failure.message} ${UNSURE}`;
+    warn(text);
+    stopMoving({ quiet: true });
+    refresh({ report: false }).then((problem) => {
+      if (problem) warn(`${text} (The list could not be refreshed: ${problem})`);
+    });
+  }
 }
 
 // --- moving a booking ---------------------------------------------------------------------
@@ -379,9 +596,11 @@ function startMoving(booking) {
   $("#move-text").textContent = `Moving ${booking.court} ${dayLabel(booking.date)} ${booking.time}: pick a free time on the grid`;
   $("#move-banner").hidden = false;
   if (state.days.includes(booking.date)) setDay(booking.date, { load: false });
+  state.slotsDay = ""; // the free times depend on the booking's length: draw them afresh
   loadGrid().then(() => {
     const first = $("#grid button[data-slot-id]");
-    (first || $("#grid")).focus();
+    if (first) focusCell(first);
+    else $("#grid").focus();
   });
 }
 
@@ -398,18 +617,19 @@ function stopMoving({ quiet = false } = {}) {
 
 async function moveTo(button, slot) {
   const booking = state.moving;
-  const day = slot.date === booking.date ? "" : ` on ${dayLabel(slot.date)}`;
-  const yes = await confirmWith(`Move to ${slot.court} ${slot.time}${day}?`, "Move", "Not now");
+  const end = hhmm(minutesOf(slot.time) + booking.duration_minutes);
+  const where = `${slot.court}, ${dayLabel(slot.date)} ${slot.time}-${end}`;
+  const yes = await confirmWith(`Move ${bookingSummary(booking)} to ${where}?`, "Move", "Not now");
   if (!yes) return;
-  say(`Moving to ${slot.court} ${slot.time}…`);
+  say(`Moving to ${where}…`);
   const path = `bookings/${encodeURIComponent(booking.booking_id)}`;
   const body = { slot_id: slot.slot_id, duration_minutes: booking.duration_minutes };
-  const moved = await busy([button], () => state.api.request("PATCH", path, { body }), slotGone);
+  const moved = await busy([button], () => state.api.request("PATCH", path, { body }), afterFailure);
   if (!moved) return;
   state.moving = null;
   $("#move-banner").hidden = true;
-  say(typeof moved.message === "string" && moved.message ? moved.message : `Moved to ${bookingSummary(moved)}.`);
-  await refresh();
+  await done(moved, `Moved to ${bookingSummary(moved)}.`);
+  focusOn(moved);
 }
 
 // --- my bookings --------------------------------------------------------------------------
@@ -432,6 +652,19 @@ function renderBookings() {
       return item;
     }),
   );
+}
+
+// A booking as an answer just said it is (gone: cancelled), before the list is asked again.
+function remember(booking, gone = false) {
+  if (!booking || typeof booking.booking_id !== "string" || typeof booking.date !== "string") return;
+  state.bookingsGeneration += 1; // an earlier answer still on its way would undo this
+  state.bookings = state.bookings.filter((b) => b.booking_id !== booking.booking_id);
+  if (!gone) {
+    state.bookings.push(booking);
+    state.bookings.sort((a, b) => `${a.date} ${a.time}`.localeCompare(`${b.date} ${b.time}`));
+  }
+  renderBookings();
+  if (state.slotsDay === state.day) renderGrid();
 }
 
 async function loadBookings() {
@@ -468,12 +701,11 @@ async function onBookingAction(button) {
   } else if (action === "cancel") {
     const yes = await confirmWith(`Cancel ${bookingSummary(booking)}?`, "Cancel booking", "Keep it", { focus: "no" });
     if (!yes) return;
-    const cancelled = await busy([button], () => state.api.request("DELETE", path));
+    const cancelled = await busy([button], () => state.api.request("DELETE", path), afterFailure);
     if (!cancelled) return;
     if (state.moving && state.moving.booking_id === booking.booking_id) stopMoving({ quiet: true });
-    say(typeof cancelled.message === "string" && cancelled.message ? cancelled.message : `Cancelled ${bookingSummary(booking)}.`);
-    await refresh();
-    if (!document.activeElement || document.activeElement === document.body) $("#my-bookings").focus();
+    await done({ ...booking, ...cancelled }, `Cancelled ${bookingSummary(booking)}.`, { gone: true });
+    if (focusLost()) $("#my-bookings").focus();
   } else if (action === "calendar") {
     const file = await busy([button], () => state.api.request("GET", `${path}/calendar`, { as: "blob" }));
     if (!file) return;
@@ -490,10 +722,16 @@ async function onBookingAction(button) {
 
 // --- refreshing everything ----------------------------------------------------------------
 // Both at once; the grid is drawn when both are in, since it marks the caller's own bookings.
-async function refresh() {
-  if (!state.identity.signedIn()) return;
-  const bookings = loadBookings().catch((failure) => warn(describe(failure)));
+// Answers why My bookings could not be loaded ("" when it was), shown unless report is false.
+async function refresh({ report = true } = {}) {
+  if (!state.identity.signedIn()) return "";
+  let problem = "";
+  const bookings = loadBookings().catch((failure) => {
+    problem = describe(failure);
+  });
   await loadGrid(bookings);
+  if (problem && report) warn(problem);
+  return problem;
 }
 
 // --- start --------------------------------------------------------------------------------
@@ -501,7 +739,10 @@ function wire() {
   $('[data-action="sign-in"]').addEventListener("click", (event) =>
     busy([event.currentTarget], () => state.identity.startSignIn()),
   );
-  $('[data-action="sign-out"]').addEventListener("click", () => state.identity.signOut());
+  $('[data-action="sign-out"]').addEventListener("click", () => {
+    clearChat();
+    state.identity.signOut();
+  });
   $("#chat-form").addEventListener("submit", (event) => {
     event.preventDefault();
     sendChat($("#message").value);
@@ -513,9 +754,16 @@ function wire() {
       if (index >= 0 && index < state.days.length) setDay(state.days[index]);
     });
   }
-  $("#grid").addEventListener("click", (event) => {
+  const grid = $("#grid");
+  grid.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-slot-id]");
     if (button) onFreeCell(button);
+    else if (event.target.closest('[data-action="retry-grid"]')) refresh();
+  });
+  grid.addEventListener("keydown", onGridKey);
+  grid.addEventListener("focusin", (event) => {
+    const cell = event.target.closest(".cell[tabindex]");
+    if (cell && cell.tabIndex !== 0) focusCell(cell);
   });
   $("#my-bookings").addEventListener("click", (event) => {
     const button = event.target.closest("button[data-action]");
@@ -527,11 +775,21 @@ function wire() {
   });
 }
 
+async function loadSettings() {
+  // The same request as every API call (one polite retry of a 503 with Retry-After), with no identity yet.
+  const settings = await createApi({ onWait: say }).request("GET", "app/config.json");
+  if (!settings || typeof settings.facility !== "object" || !settings.facility) {
+    throw new ApiError(WORDS.unexpected(200), 200);
+  }
+  return settings;
+}
+
 async function start() {
   wire();
   try {
-    state.settings = await fetchJson("app/config.json");
+    state.settings = await loadSettings();
     state.loadedAt = Date.now();
+    say("");
   } catch (failure) {
     $("#who").textContent = "";
     warn(`The page could not load its settings: ${describe(failure)}`);
@@ -540,14 +798,13 @@ async function start() {
   }
   const identity = new Identity(state.settings);
   state.identity = identity;
-  state.api = createApi({ identity, onWait: say, onExpired: showIdentity });
+  state.api = createApi({ identity, onWait: say, onExpired: identityChanged });
   if (identity.mode === "none") {
     // Demo mode only: a name to type (with sign-in on, the token says who, and there is no such field).
     $("#demo-slot").replaceWith($("#demo-template").content.cloneNode(true));
     $("#demo-form").addEventListener("submit", onNameChosen);
     $("#user").addEventListener("change", onNameChosen);
-    identity.nameField = $("#user");
-    identity.nameField.value = identity.storedName();
+    $("#user").value = identity.storedName();
   } else {
     const problem = await identity.finishSignIn(postForm);
     if (problem) warn(problem);
@@ -558,6 +815,7 @@ async function start() {
   }
   fillDays();
   showIdentity();
+  restoreChat();
   if (identity.signedIn()) await refresh();
 }
 

@@ -10,6 +10,7 @@ const KEYS = {
   state: "court-booking.pkce-state",
 };
 // The API's own rule for a user id (courtbooking.models.USER_ID_PATTERN).
+const MAX_NAME = 128;
 const USER_ID = /^[A-Za-z0-9_.@:+\-|]{1,128}$/;
 // 64 unreserved characters: a random byte modulo 64 picks each one without bias.
 const URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -18,7 +19,6 @@ export class Identity {
   constructor(settings) {
     this.mode = settings.auth_mode === "jwt" ? "jwt" : "none";
     this.signIn = settings.sign_in || null;
-    this.nameField = null;
   }
 
   // --- demo mode ------------------------------------------------------------
@@ -31,13 +31,22 @@ export class Identity {
     else sessionStorage.removeItem(KEYS.user);
   }
 
+  // The name in use: the one last accepted (what the field shows may be a refused one).
   demoName() {
-    return this.nameField ? this.nameField.value.trim() : this.storedName();
+    return this.storedName();
   }
 
   static nameProblem(name) {
     if (!name || USER_ID.test(name)) return "";
-    return "A name may use letters, digits and _ . @ : + - | only (no spaces), at most 128.";
+    if (name.length > MAX_NAME) return `A name may be at most ${MAX_NAME} characters (this one has ${name.length}).`;
+    return "A name may use only plain letters A-Z and a-z, digits and _ . @ : + - |; no spaces or accents.";
+  }
+
+  // Who the page acts for, to keep that person's chat apart: "" when nobody.
+  key() {
+    if (this.mode === "none") return this.storedName() ? `name:${this.storedName()}` : "";
+    const claims = decodeClaims(this.accessToken()) || {};
+    return typeof claims.sub === "string" && claims.sub ? `sub:${claims.sub}` : "";
   }
 
   // --- sign-in ---------------------------------------------------------------
