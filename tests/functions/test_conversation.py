@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from courtbooking.models import MAX_OFFERS
 from tests import clock
 from tests.conftest import booked_slots, reset_caches, table_items
 from tests.functions.conftest import Handler
@@ -250,3 +251,167 @@ def test_patch_moves_a_booking_atomically_for_its_owner_only(
     assert (status, body["error"]["code"]) == (422, "SLOT_INVALID")
     assert "days ahead" in body["error"]["message"]
     assert call(orchestrator, "PATCH", path, "alice", {"slot": "x"})[0] == 400
+
+
+# --- the bugs found trying the chat (issue: ordinals, questions, moves, list words, offers named) -------
+
+
+def weekday(offset: int) -> str:
+    return f"{clock.day(offset):%A}"
+
+
+def booked_then(orchestrator: Handler, booking: str, message: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`booking` answered "booked", then `message` in the same conversation: both answers."""
+    booked = say(orchestrator, booking)
+    assert booked["status"] == "booked", booked["response"]
+    return booked, say(orchestrator, message, conversation=booked["conversation_id"])
+
+
+def three_listed(orchestrator: Handler) -> tuple[str, dict[str, Any]]:
+    """Three bookings made in one conversation (days 2, 3, 4 at 08:00), then "what have I booked?"."""
+    first = say(orchestrator, f"book a court on {weekday(2)} at 8am")
+    conversation = first["conversation_id"]
+    for offset in (3, 4):
+        assert say(orchestrator, f"book a court on {weekday(offset)} at 8am", conversation=conversation)["status"] == (
+            "booked"
+        )
+    listed = say(orchestrator, "what have I booked?", conversation=conversation)
+    return conversation, listed
+
+
+def test_the_second_one_after_a_list_cancels_the_second_listed(
+    orchestrator: Handler, dynamodb: Any, table_name: str
+) -> None:
+    conversation, listed = three_listed(orchestrator)
+    assert listed["status"] == "bookings"
+    assert [b["date"] for b in listed["bookings"]] == [clock.day(n).isoformat() for n in (2, 3, 4)]
+    assert f"Court A on {first_day(clock.day(2).isoformat())} at 08:00" in listed["response"]  # the day in words
+    gone = say(orchestrator, "cancel the second one", conversation=conversation)
+    assert gone["status"] == "cancelled"
+    assert gone["booking"]["date"] == clock.day(3).isoformat()
+    assert first_day(clock.day(3).isoformat()) in gone["response"]
+    assert [d for d, _, _ in alices(dynamodb, table_name)] == [clock.day(n).isoformat() for n in (2, 4)]
+
+
+def test_an_ordinal_beyond_the_list_says_how_many_and_cancels_nothing(
+    orchestrator: Handler, dynamodb: Any, table_name: str
+) -> None:
+    first = say(orchestrator, f"book a court on {weekday(2)} at 8am")
+    conversation = first["conversation_id"]
+    say(orchestrator, f"book a court on {weekday(3)} at 8am", conversation=conversation)
+    listed = say(orchestrator, "what have I booked?", conversation=conversation)
+    assert len(listed["bookings"]) == 2
+    third = say(orchestrator, "cancel the third one", conversation=conversation)
+    assert third["status"] == "needs_input"
+    assert "There is no third one: I listed two bookings" in third["response"]
+    assert len(alices(dynamodb, table_name)) == 2
+    first_one = say(orchestrator, "cancel the first one", conversation=conversation)
+    assert (first_one["status"], first_one["booking"]["date"]) == ("cancelled", clock.day(2).isoformat())
+
+
+def test_the_second_one_just_after_one_booking_cancels_nothing(
+    orchestrator: Handler, dynamodb: Any, table_name: str
+) -> None:
+    booked, second = booked_then(orchestrator, "book a court tomorrow at 11am", "cancel the second one")
+    assert second["status"] == "needs_input"
+    assert "only one upcoming booking, Court A on " in second["response"]
+    assert "at 11:00: there is no second one" in second["response"]
+    assert len(alices(dynamodb, table_name)) == 1
+    gone = say(orchestrator, "cancel it", conversation=booked["conversation_id"])  # "it" is still that one
+    assert (gone["status"], gone["booking"]["booking_id"]) == ("cancelled", booked["booking"]["booking_id"])
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        ["book a court tomorrow at 11am", "cancel it"],  # cancelled
+        ["book a court tomorrow at 11am", "no thanks"],  # booked, then no to nothing
+        ["is 11am free tomorrow?", "no thanks"],  # declined an offer
+        ["is 11am free tomorrow?", "cancel it"],  # offers pending, nothing booked: "OK, nothing was booked."
+    ],
+)
+def test_a_question_after_a_cancel_or_a_no_only_offers(
+    orchestrator: Handler, dynamodb: Any, table_name: str, steps: list[str]
+) -> None:
+    conversation = None
+    for step in steps:
+        conversation = say(orchestrator, step, conversation=conversation)["conversation_id"]
+    before = alices(dynamodb, table_name)
+    asked = say(orchestrator, f"what about {weekday(3)}?", conversation=conversation)
+    assert asked["status"] in ("available", "alternatives"), asked["response"]
+    assert asked["slots"]
+    assert asked["booking"] is None
+    assert alices(dynamodb, table_name) == before
+    taken = say(orchestrator, "yes", conversation=conversation)
+    assert taken["status"] in ("booked", "moved")
+    assert (taken["booking"]["date"], taken["booking"]["time"]) == (
+        asked["slots"][0]["date"],
+        asked["slots"][0]["time"],
+    )
+
+
+def test_a_question_after_an_unmatched_cancel_never_moves(
+    orchestrator: Handler, dynamodb: Any, table_name: str
+) -> None:
+    conversation, _ = three_listed(orchestrator)
+    say(orchestrator, "cancel the fourth one", conversation=conversation)
+    before = alices(dynamodb, table_name)
+    asked = say(orchestrator, "what about friday?", conversation=conversation)
+    assert asked["status"] not in ("booked", "moved", "cancelled"), asked["response"]
+    assert alices(dynamodb, table_name) == before
+
+
+def test_a_question_after_a_move_offers_to_move_and_yes_moves(
+    orchestrator: Handler, dynamodb: Any, table_name: str
+) -> None:
+    booked, moved = booked_then(orchestrator, "book a court tomorrow at 3pm", "move it to 5")
+    conversation = booked["conversation_id"]
+    assert moved["status"] == "moved"
+    say(orchestrator, f"book court {moved['booking']['court'][-1]} {weekday(3)} at 5pm", user="ben")
+    asked = say(orchestrator, f"what about {weekday(3)}?", conversation=conversation)
+    assert asked["status"] in ("available", "alternatives"), asked["response"]
+    assert "move your booking" in asked["response"], asked["response"]
+    assert "shall i book" not in asked["response"].lower()
+    again = say(orchestrator, "yes", conversation=conversation)
+    assert again["status"] == "moved"
+    assert again["booking"]["booking_id"] == booked["booking"]["booking_id"]
+    assert len(alices(dynamodb, table_name)) == 1
+    assert alices(dynamodb, table_name)[0][0] == clock.day(3).isoformat()
+
+
+def test_an_answer_names_exactly_the_slots_it_offers(orchestrator: Handler) -> None:
+    answer = say(orchestrator, f"what's free on {weekday(3)}?")
+    assert len(answer["slots"]) == MAX_OFFERS
+    every = "(Court A, Court B, Court C)"
+    assert answer["response"] == (
+        f"39 free slots on {first_day(clock.day(3).isoformat())}: 08:00 {every}, 09:00 {every}, 10:00 {every}, "
+        "11:00 (Court A) and 29 more; ask for a time or a court."
+    )
+
+
+def test_move_the_second_one_after_a_list_moves_that_one(orchestrator: Handler, dynamodb: Any, table_name: str) -> None:
+    conversation, _ = three_listed(orchestrator)
+    moved = say(orchestrator, "move the second one to 5pm", conversation=conversation)
+    assert (moved["status"], moved["booking"]["date"], moved["booking"]["time"]) == (
+        "moved",
+        clock.day(3).isoformat(),
+        "17:00",
+    )
+    assert [t for _, t, _ in alices(dynamodb, table_name)] == ["08:00", "17:00", "08:00"]
+
+
+def test_moving_a_booking_cancelled_meanwhile_says_so_and_books_nothing(
+    orchestrator: Handler, dynamodb: Any, table_name: str
+) -> None:
+    """The booking in the conversation was cancelled in another tab: "move it" finds nothing to move (a 200),
+    writes nothing and never brings it back. (Cancelled between the list and the move, the booking service's
+    CANCELLED refusal is said as it is: the workflow's move branch.)"""
+    booked = say(orchestrator, "book court A the day after tomorrow at 10am")
+    booking_id = booked["booking"]["booking_id"]
+    status, _, _ = call(orchestrator, "DELETE", f"/bookings/{booking_id}", "alice")
+    assert status == 200
+    before = table_items(dynamodb, table_name)
+    moved = say(orchestrator, "move it to 12", conversation=booked["conversation_id"])
+    assert moved["status"] == "needs_input", moved["response"]
+    assert "no upcoming booking" in moved["response"]
+    assert table_items(dynamodb, table_name) == before

@@ -88,7 +88,7 @@ def test_request_is_strict_structured_output_at_temperature_zero(openai_server: 
     for name in ("offer", "reply", "booking", "impossible", "unknown_court"):
         assert {"type": "null"} in properties[name]["anyOf"], name
     booking_ref = schema["json_schema"]["schema"]["$defs"]["AnswerBooking"]
-    assert booking_ref["required"] == ["date", "time", "court"]
+    assert booking_ref["required"] == ["date", "time", "court", "place"]
     assert booking_ref["additionalProperties"] is False
     system, user = body["messages"]
     assert system["role"] == "system"
@@ -435,7 +435,7 @@ def test_a_move_with_its_booking_round_trips(openai_server: FakeOpenAI) -> None:
             action="move",
             date="2026-12-03",
             duration_minutes=120,
-            booking={"date": "2026-12-02", "time": "17:00", "court": "court b"},
+            booking={"date": "2026-12-02", "time": "17:00", "court": "court b", "place": None},
         )
     )
 
@@ -450,11 +450,12 @@ def test_a_move_with_its_booking_round_trips(openai_server: FakeOpenAI) -> None:
 @pytest.mark.parametrize(
     ("ref", "checked"),
     [
-        ({"date": None, "time": "5pm", "court": None}, None),  # not HH:MM: the only field, so no reference
-        ({"date": "2026-12-02", "time": "24:00", "court": None}, (WEDNESDAY, None, None)),
-        ({"date": "2026-02-30", "time": "17:00", "court": "Court Z"}, (None, "17:00", None)),
-        ({"date": "2 Dec", "time": None, "court": "Court C"}, (None, None, "Court C")),
-        ({"date": None, "time": None, "court": None}, None),
+        # not HH:MM: the only field, so no reference
+        ({"date": None, "time": "5pm", "court": None, "place": None}, None),
+        ({"date": "2026-12-02", "time": "24:00", "court": None, "place": None}, (WEDNESDAY, None, None)),
+        ({"date": "2026-02-30", "time": "17:00", "court": "Court Z", "place": None}, (None, "17:00", None)),
+        ({"date": "2 Dec", "time": None, "court": "Court C", "place": None}, (None, None, "Court C")),
+        ({"date": None, "time": None, "court": None, "place": None}, None),
     ],
 )
 def test_a_booking_reference_is_checked_like_the_rest(openai_server: FakeOpenAI, ref: dict, checked: tuple) -> None:  # type: ignore[type-arg]
@@ -515,3 +516,17 @@ def test_the_prompt_names_the_new_readings(openai_server: FakeOpenAI) -> None:
     system = openai_server.requests[0]["json"]["messages"][0]["content"]
     for rule in ('"15h30" = 15:30', "move my 5pm to Thursday", '"30 February"', "unknown_court", "reply yes"):
         assert rule in system, rule
+
+
+@pytest.mark.parametrize(("place", "checked"), [(1, 1), (2, 2), (-1, None), (100, None)])
+def test_a_booking_named_by_its_place_round_trips(openai_server: FakeOpenAI, place: int, checked: int | None) -> None:
+    openai_server.script(answer(action="cancel", booking={"date": None, "time": None, "court": None, "place": place}))
+    listed = ConversationContext(bookings=[HELD, HELD.model_copy(update={"booking_id": "b-2", "time": "18:00"})])
+
+    intent = service(openai_server).parse("cancel the second one", NOW, listed)
+
+    assert (intent.parser, intent.action) == ("openai", "cancel")
+    assert (intent.booking.place if intent.booking else None) == checked
+    content = json.loads(openai_server.requests[0]["json"]["messages"][1]["content"])
+    assert [b["index"] for b in content["conversation"]["bookings"]] == [0, 1]  # listed, numbered, no ids
+    assert "b-2" not in openai_server.requests[0]["json"]["messages"][1]["content"]

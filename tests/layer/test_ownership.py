@@ -23,7 +23,7 @@ def test_my_bookings_lists_only_mine_soonest_first(service: BookingService) -> N
     mine = service.upcoming("alice")
     assert [b.booking_id for b in mine.bookings] == [sooner.booking_id, later.booking_id]
     assert mine.bookings[0].duration_minutes == 120
-    assert "Court B on Sat 28 Nov at 18:00" in mine.message
+    assert "Court B on Saturday 28 November at 18:00" in mine.message  # the day in the words of every answer
     assert service.upcoming("carol").bookings == []
 
 

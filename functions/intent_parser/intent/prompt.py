@@ -25,6 +25,7 @@ from courtbooking.schedule import minutes_of
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HHMM = re.compile(HHMM_PATTERN)
+MAX_PLACE = 100  # BookingRef.place: "the 99th one" at most
 MAX_NOTE_CHARS = 80  # impossible / unknown_court: what was written, as short as the Intent allows
 
 
@@ -41,6 +42,9 @@ class AnswerBooking(BaseModel):
     date: str | None = Field(description="The booking's day as said, YYYY-MM-DD, or null.")
     time: str | None = Field(description="The booking's start as said, HH:MM (24-hour), or null.")
     court: str | None = Field(description="The booking's court as said, exactly as listed, or null.")
+    place: int | None = Field(
+        description="Its place in the conversation's bookings (0 the first: 'the second one' -> 1), or null."
+    )
 
 
 class IntentAnswer(BaseModel):
@@ -101,10 +105,12 @@ Conversation
 The user turn may carry a "conversation": what the chat is already about, as data. Its fields:
 action, date (with weekday), time, window, court and duration_minutes under discussion; pending, what
 the last answer asked ("time", "day", "offer" or "booking"); offers, the slots just offered, each with
-its index; offer_action, what taking an offer does (book or move); booking, the booking in focus.
+its index; offer_action, what taking an offer does (book or move); booking, the booking in focus;
+bookings, the bookings the last answer listed, each with its index.
 - A follow-up inherits what is under discussion and changes only what it says: "ok 4pm then" -> the
   conversation's day, court, duration and action at 16:00; "what about Friday?" -> Friday with the
-  conversation's time, court and action; "5pm" after pending "time" -> the conversation's day at 17:00.
+  conversation's time and court, action check (a question, below); "5pm" after pending "time" -> the
+  conversation's day at 17:00.
 - "yes", "sure", "go ahead", "book it" -> reply yes; "no", "no thanks" -> reply no.
 - Choosing one of the offers -> offer = its index (0 is the first): "the second one" -> 1; "the 13:00",
   "court C", "the later one" -> the index of the one offer that fits. Null when none or several fit.
@@ -115,6 +121,11 @@ its index; offer_action, what taking an offer does (book or move); booking, the 
   words ("what about 7?", "hmm, what about saturday?") is action check with the inherited day, time
   and court. Adding another day ("and tue 10am", "wednesday too") is action book for that day: one more.
   A bare weekday added that way is the first such day on or after the day under discussion.
+- A question ("what about Friday?", "how about 4pm?") is action check unless pending is "time" or "day":
+  it never books, moves or cancels, and never takes an offer by its time, whatever the conversation's action.
+- "cancel the second one", "move the first one to 5pm", "the third one" name a booking by its place
+  (not an offer): booking.place = its index in bookings (0 is the first), and only that; a place beyond
+  the bookings listed, or with none listed, is still its place ("the third one" -> 2).
 - "cancel that" while offers are pending and nothing is booked -> reply no.
 - "one" is a court or a booking, not 1 pm, unless written as a time ("one o'clock", "at one"):
   "book one tomorrow evening" has no time; "the saturday one" is the booking on Saturday.
@@ -181,6 +192,11 @@ def conversation_data(context: ConversationContext | None) -> dict[str, Any] | N
             for index, slot in enumerate(context.offers)
         ]
         data["offer_action"] = context.offer_action
+    if context.bookings:
+        data["bookings"] = [
+            {"index": index, "court": b.court, **_day(b.date), "time": b.time}
+            for index, b in enumerate(context.bookings)
+        ]
     if context.booking:
         held = context.booking
         data["booking"] = {
@@ -259,8 +275,11 @@ def _court(value: str | None, facility: Facility) -> str | None:
 def _booking(value: AnswerBooking | None, facility: Facility) -> BookingRef | None:
     if value is None:
         return None
-    ref = BookingRef(date=_real_date(value.date), time=_time(value.time), court=_court(value.court, facility))
-    return ref if (ref.date, ref.time, ref.court) != (None, None, None) else None
+    place = value.place if value.place is not None and 0 <= value.place < MAX_PLACE else None
+    ref = BookingRef(
+        date=_real_date(value.date), time=_time(value.time), court=_court(value.court, facility), place=place
+    )
+    return ref if (ref.date, ref.time, ref.court, ref.place) != (None, None, None, None) else None
 
 
 def _note(value: str | None) -> str | None:

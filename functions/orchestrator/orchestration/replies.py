@@ -24,6 +24,7 @@ NO_UPCOMING = "You have no upcoming bookings."
 NO_MATCH = "You have no upcoming booking that matches."
 DECLINED = "OK, nothing was booked. Tell me another day or time whenever you like."
 YES_TO_WHAT = f"There is nothing waiting for a yes just now. {HINT}"
+MOVE_THERE = "shall I move your booking there?"
 
 
 def booked(booking: Booking) -> str:
@@ -86,6 +87,13 @@ def taken_at(time: str | None, date: dt.date, court: str | None, facility: Facil
 
 def nothing_free(date: dt.date) -> str:
     return f"Nothing is free on {words.day(date)}."
+
+
+def free_slots(date: dt.date, offered: Sequence[Slot], total: int) -> str:
+    """'12 free slots on Friday 4 December: 08:00 (Court A, Court B), ... and 2 more; ask for a time or a court.'"""
+    text = f"{total} free slot{'s' if total != 1 else ''} on {words.day(date)}: {words.summarise(offered)}"
+    more = total - len(offered)
+    return f"{text} and {more} more; ask for a time or a court." if more else f"{text}."
 
 
 def free_at(slots: Sequence[Slot], date: dt.date, time: str) -> str:
@@ -160,6 +168,33 @@ def _listed(bookings: Sequence[Booking]) -> str:
     return "; ".join(f"{b.court} on {words.day(b.date)} at {b.time}" for b in bookings)
 
 
+def only_one(booking: Booking, place: int, verb: str) -> str:
+    hint = 'say "cancel it" to cancel it' if verb == "cancelled" else 'say "move it to" a day or time'
+    there = f": there is no {ordinal(place)} one" if place else ""
+    return f"You have only one upcoming booking, {_listed([booking])}{there}. Nothing was {verb}; {hint}."
+
+
+def no_such_place(place: int, listed: Sequence[Booking], verb: str) -> str:
+    count = len(listed)
+    return (
+        f"There is no {ordinal(place)} one: I listed {_number(count)} booking{'s' if count != 1 else ''}, "
+        f"{_listed(listed)}. Which one? Nothing was {verb}."
+    )
+
+
+def what_of(booking: Booking) -> str:
+    return f'{_listed([booking])}: say "cancel it", or "move it to" another day or time.'
+
+
+def ordinal(place: int) -> str:
+    """0 -> first, 1 -> second ... (a place in a list, 0 the first)."""
+    named = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+    if place < len(named):
+        return named[place]
+    n = place + 1
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
 def which_booking(mine: Sequence[Booking], verb: str = "cancelled") -> str:
     if not mine:
         return NO_UPCOMING
@@ -178,4 +213,4 @@ def bookings_on(date: dt.date, mine: Sequence[Booking]) -> str:
 
 
 def _number(count: int) -> str:
-    return {3: "three", 4: "four", 5: "five", 6: "six"}.get(count, str(count))
+    return {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}.get(count, str(count))

@@ -94,6 +94,8 @@ class ChatWorkflow:
             if intent.offer < len(context.offers):
                 return self._take(ask, context.offers[intent.offer])
             return self._say(ask, "needs_input", replies.choose_offer(len(context.offers)), keep_offers=True)
+        if intent.action is None and _place(intent) is not None:  # "the third one" after a list
+            return self._about(ask)
         if intent.action == "list":
             return self._list(ask)
         if intent.action == "cancel":
@@ -154,20 +156,26 @@ class ChatWorkflow:
 
     def _checked(self, ask: _Ask, availability: Availability) -> Turn:
         intent = ask.intent
+        held = ask.context.booking
         if availability.slots and intent.time is not None:  # "is 3pm free?": yes, and which courts
             slots = availability.slots
-            held = ask.context.booking
-            if held is not None and not intent.court and (held.date, held.time) != (availability.date, intent.time):
-                # "what about 7?" just after booking: a change of that booking, on a yes; never a second court
+            if held is not None:
+                # "what about 7?" just after booking (or moving): a change of that booking, on a yes; never a
+                # second court. Its own court first: a move keeps the court unless told otherwise.
+                slots = sorted((s for s in slots if not _is_booking(s, held)), key=lambda s: s.court != held.court)
+                if not slots:
+                    return self._say(ask, "needs_input", replies.already_so(held))
                 text = replies.free_for_move(slots, availability.date, intent.time, held)
                 return self._say(ask, "available", text, slots=slots, pending="offer", offer_action="move")
             return self._say(
                 ask, "available", replies.free_at(slots, availability.date, intent.time), slots=slots, pending="offer"
             )
-        if availability.slots:
-            return self._say(ask, "available", availability.message, slots=availability.slots)
+        if availability.slots:  # a day or a window: name exactly the slots offered, and how many more there are
+            offered = availability.slots[:MAX_OFFERS]
+            text = replies.free_slots(availability.date, offered, len(availability.slots))
+            return self._say(ask, "available", text, slots=offered)
         if availability.alternatives or availability.other_days:
-            return self._alternatives(ask, availability)
+            return self._alternatives(ask, availability, held)
         return self._say(ask, "unavailable", availability.message)
 
     def _book(self, ask: _Ask, availability: Availability, date: dt.date) -> Turn:
@@ -177,7 +185,8 @@ class ChatWorkflow:
         if held is not None:  # asked twice, or a retry whose first answer was lost: one booking, not two
             return self._held(ask, held)
         if len(mine) >= self._facility.max_active_bookings:  # say the limit before offering anything
-            return self._say(ask, "unavailable", replies.limit(self._facility.max_active_bookings, mine), bookings=mine)
+            text = replies.limit(self._facility.max_active_bookings, mine)
+            return self._say(ask, "unavailable", text, bookings=mine, listed=mine)
         candidates = [s for s in availability.slots if _matches(s, intent, date)]
         for slot in candidates[:MAX_BOOKING_ATTEMPTS]:
             outcome = self._try_booking(ask, slot)
@@ -202,7 +211,7 @@ class ChatWorkflow:
             if refusal.code == ErrorCode.LIMIT_REACHED:
                 mine = self._services.bookings(ask.user_id).bookings
                 text = replies.limit(self._facility.max_active_bookings, mine)
-                return self._say(ask, "unavailable", text, bookings=mine)
+                return self._say(ask, "unavailable", text, bookings=mine, listed=mine)
             if refusal.code == ErrorCode.ALREADY_BOOKED:
                 # The same request a moment faster (or another booking of theirs at this time): say which.
                 held = self._already_held(ask, slot.date)
@@ -220,13 +229,18 @@ class ChatWorkflow:
         booking = held.model_copy(update={"already_held": True})
         return self._say(ask, "booked", replies.held(held), booking=booking)
 
-    def _alternatives(self, ask: _Ask, availability: Availability) -> Turn:
+    def _alternatives(self, ask: _Ask, availability: Availability, held: Booking | None = None) -> Turn:
+        """What is free instead: to book, or (a question about the booking `held`) to move it to, on a yes."""
         intent, date = ask.intent, availability.date
         offered = [*availability.alternatives, *availability.other_days] or availability.slots
+        offered = [s for s in offered if held is None or not _is_booking(s, held)][:MAX_OFFERS]
         if not offered:
             return self._say(ask, "unavailable", replies.nothing_free(date))
         asked = intent.time or (f"{intent.window.start}-{intent.window.end}" if intent.window else None)
         lead = replies.taken_at(asked, date, intent.court, self._facility)
+        if held is not None:
+            text = f"{lead} {replies.offers(offered, date, ask=replies.MOVE_THERE)}"
+            return self._say(ask, "alternatives", text, slots=offered, pending="offer", offer_action="move")
         text = f"{lead} {replies.offers(offered, date)}"
         return self._say(ask, "alternatives", text, slots=offered, pending="offer")
 
@@ -330,11 +344,12 @@ class ChatWorkflow:
             }
             intent = ask.intent = intent.model_copy(update=update)
         mine = self._services.bookings(ask.user_id).bookings
-        booking = self._booking_meant(ask, mine)
-        if booking is None:  # remember where it goes, and only that, until the person says which
-            target = {"date": intent.date, "time": intent.time, "court": intent.court}
+        target = {"date": intent.date, "time": intent.time, "court": intent.court}
+        meant = self._placed(ask, mine, "moved") if _place(intent) is not None else self._booking_meant(ask, mine)
+        if not isinstance(meant, Booking):  # remember where it goes, and only that, until the person says which
             ask.focus.update(action="move", duration_minutes=intent.duration_minutes, window=None, **target)
-            return self._which(ask, mine, "moved")
+            return meant if isinstance(meant, Turn) else self._which(ask, mine, "moved")
+        booking = meant
         ask.context = ask.context.model_copy(update={"booking": booking})
         duration = intent.duration_minutes or booking.duration_minutes
         problem = self._rules.duration(intent.duration_minutes)
@@ -345,7 +360,7 @@ class ChatWorkflow:
         if problem is not None:
             return self._say(ask, "unavailable", replies.kept(booking, problem.reason))
         court = intent.court or booking.court
-        ask.focus.update(action="move", date=date, time=time, court=court, duration_minutes=duration)
+        ask.focus.update(action="move", date=date, time=time, court=intent.court, duration_minutes=duration)
         slot_id = Schedule.slot_id(court, date, time)
         target = Slot(slot_id=slot_id, court=court, date=date, time=time, duration_minutes=duration)
         candidates = [target]
@@ -373,6 +388,8 @@ class ChatWorkflow:
                     continue
                 if refusal.code in (ErrorCode.SLOT_INVALID, ErrorCode.ALREADY_BOOKED, ErrorCode.TOO_LATE):
                     return self._say(ask, "unavailable", replies.kept(booking, _sentence(refusal.message)))
+                if refusal.code == ErrorCode.CANCELLED:  # meanwhile, in another tab or by another request
+                    return self._say(ask, "unavailable", _sentence(refusal.message))
                 raise
             ask.focus.update(date=moved.date, time=moved.time, action="move")
             return self._say(ask, "moved", replies.moved(moved, booking), booking=moved, slots=[slot])
@@ -390,7 +407,7 @@ class ChatWorkflow:
         ]
         text = replies.kept(booking, _sentence(why or f"{replies.where(first)} is taken."))
         if offered:
-            text += " " + replies.offers(offered[:MAX_OFFERS], first.date, ask="shall I move it there?")
+            text += " " + replies.offers(offered[:MAX_OFFERS], first.date, ask=replies.MOVE_THERE)
             return self._say(
                 ask, "alternatives", text, slots=offered[:MAX_OFFERS], pending="offer", offer_action="move"
             )
@@ -406,9 +423,30 @@ class ChatWorkflow:
             return next((b for b in mine if b.booking_id == focus.booking_id), None)
         return mine[0] if len(mine) == 1 else None
 
+    def _placed(self, ask: _Ask, mine: Sequence[Booking], verb: str) -> Booking | Turn:
+        """The booking named by its place in the last list ("the second one"); else an answer saying why none."""
+        place, listed = _place(ask.intent) or 0, ask.context.bookings
+        if not listed:  # no list was shown: "the second one" refers to nothing yet; name them, and ask
+            if len(mine) == 1:
+                text = replies.only_one(mine[0], place, verb)
+                return self._say(ask, "needs_input", text, bookings=mine, listed=mine, pending="booking", hold=mine[0])
+            return self._which(ask, mine, verb)
+        if place >= len(listed):
+            text = replies.no_such_place(place, listed, verb)
+            return self._say(ask, "needs_input", text, bookings=listed, listed=listed, pending="booking")
+        current = next((b for b in mine if b.booking_id == listed[place].booking_id), None)
+        return current if current is not None else self._which(ask, mine, verb)  # gone since it was listed
+
     def _which(self, ask: _Ask, mine: Sequence[Booking], verb: str) -> Turn:
         text = replies.which_booking(mine, verb) if mine else replies.NO_UPCOMING
-        return self._say(ask, "needs_input", text, bookings=list(mine), pending="booking" if mine else None)
+        return self._say(ask, "needs_input", text, bookings=mine, listed=mine, pending="booking" if mine else None)
+
+    def _about(self, ask: _Ask) -> Turn:
+        """A booking named by its place and nothing asked of it ("the third one"): in focus, and what to do."""
+        found = self._placed(ask, self._services.bookings(ask.user_id).bookings, "changed")
+        if isinstance(found, Turn):
+            return found
+        return self._say(ask, "needs_input", replies.what_of(found), booking=found, hold=found)
 
     # --- list and cancel -----------------------------------------------------------
     def _list(self, ask: _Ask) -> Turn:
@@ -417,18 +455,24 @@ class ChatWorkflow:
         if date is not None:  # "do I have anything on Friday?"
             on_day = [b for b in mine.bookings if b.date == date]
             if on_day or not mine.bookings:
-                return self._say(ask, "bookings", replies.bookings_on(date, mine.bookings), bookings=on_day)
-            return self._say(
-                ask, "bookings", f"{replies.bookings_on(date, mine.bookings)} {mine.message}", bookings=mine.bookings
-            )
-        return self._say(ask, "bookings", mine.message, bookings=mine.bookings)
+                text = replies.bookings_on(date, mine.bookings)
+                return self._say(ask, "bookings", text, bookings=on_day, listed=on_day)
+            text = f"{replies.bookings_on(date, mine.bookings)} {mine.message}"
+            return self._say(ask, "bookings", text, bookings=mine.bookings, listed=mine.bookings)
+        return self._say(ask, "bookings", mine.message, bookings=mine.bookings, listed=mine.bookings)
 
     def _cancel(self, ask: _Ask) -> Turn:
         """Cancel the one upcoming booking meant; if several match, cancel none."""
         intent, focus = ask.intent, ask.context.booking
         mine = self._services.bookings(ask.user_id).bookings
         described = intent.date or intent.time or intent.window or intent.court
-        if focus is not None and (
+        if _place(intent) is not None:  # "cancel the second one": of the bookings last listed, and only then
+            ask.focus["action"] = "cancel"
+            found = self._placed(ask, mine, "cancelled")
+            if isinstance(found, Turn):
+                return found
+            matches = [found]
+        elif focus is not None and (
             not described or (intent.window is None and _described(focus, intent.date, intent.time, intent.court))
         ):
             matches = [b for b in mine if b.booking_id == focus.booking_id]
@@ -447,7 +491,8 @@ class ChatWorkflow:
             return self._say(ask, "needs_input", text, bookings=mine)
         if len(matches) > 1:
             ask.focus["action"] = "cancel"  # the answer to "which one?" cancels, nothing else
-            return self._say(ask, "needs_input", replies.several_match(matches), bookings=matches, pending="booking")
+            text = replies.several_match(matches)
+            return self._say(ask, "needs_input", text, bookings=matches, listed=matches, pending="booking")
         cancelled = self._services.cancel(ask.user_id, matches[0].booking_id)
         return self._say(ask, "cancelled", cancelled.message, booking=cancelled, clear_booking=True)
 
@@ -475,19 +520,32 @@ class ChatWorkflow:
         offer_action: str = "book",
         keep_offers: bool = False,
         clear_booking: bool = False,
+        listed: Sequence[Booking] = (),
+        hold: Booking | None = None,
     ) -> Turn:
+        """The answer, and what is remembered: `listed` the bookings the answer lists (what "the second one"
+        names when no offers are), `hold` a booking to put in focus without booking or moving it."""
+        slots = slots[:MAX_OFFERS]  # the answer offers what it names, and no more
         answer = ChatResponse(
             status=status, response=text, intent=ask.intent, slots=list(slots), booking=booking, bookings=list(bookings)
         )
-        in_focus = ask.context.booking
+        if hold is not None:  # "cancel it" next means this one, on its own day
+            ask.focus.update(date=hold.date, time=hold.time, window=None)
+        in_focus = hold or ask.context.booking
         if booking is not None and status in ("booked", "moved"):
-            in_focus = booking.model_copy(update={"already_held": False, "message": ""})
+            in_focus = booking
         if clear_booking:
             in_focus = None
-        offers = list(ask.context.offers) if keep_offers else list(slots[:MAX_OFFERS])
+        if in_focus is not None:
+            in_focus = in_focus.model_copy(update={"already_held": False, "message": ""})
+        if status in ("cancelled", "declined"):
+            ask.focus["action"] = None  # nothing is under way: a question next only asks ("what about Friday?")
+        offers = list(ask.context.offers) if keep_offers else list(slots)
+        kept = ask.context.bookings if keep_offers else listed[:MAX_OFFERS]
         context = ConversationContext.model_validate(
             {
                 **ask.focus,
+                "bookings": [b.model_dump() for b in kept],
                 "pending": ask.context.pending if keep_offers else pending,
                 "offers": [o.model_dump() for o in offers] if keep_offers or status == "available" or pending else [],
                 "offer_action": ask.context.offer_action if keep_offers else offer_action,
@@ -522,6 +580,15 @@ def _described(booking: Booking, date: dt.date | None, time: str | None, court: 
         and (time is None or booking.time == time)
         and (court is None or booking.court == court)
     )
+
+
+def _place(intent: Intent) -> int | None:
+    """The place of a listed booking the message names ("the second one": 1), if it does."""
+    return intent.booking.place if intent.booking is not None else None
+
+
+def _is_booking(slot: Slot, booking: Booking) -> bool:
+    return (slot.date, slot.time, slot.court) == (booking.date, booking.time, booking.court)
 
 
 def _says_where(intent: Intent) -> bool:

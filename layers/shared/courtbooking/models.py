@@ -100,6 +100,7 @@ class BookingRef(BaseModel):
     date: dt.date | None = None
     time: HHMM | None = None
     court: str | None = None
+    place: int | None = Field(default=None, ge=0, lt=100, description="Its place in the bookings last listed, 0 first.")
 
 
 class Intent(BaseModel):
@@ -153,6 +154,7 @@ class ConversationContext(BaseModel):
     offers: list[Slot] = Field(default_factory=list, max_length=MAX_OFFERS, description="The last offers, in order.")
     offer_action: Literal["book", "move"] = Field(default="book", description="What taking an offer does.")
     booking: Booking | None = Field(default=None, description="The booking this conversation is about.")
+    bookings: list[Booking] = Field(default_factory=list, max_length=MAX_OFFERS, description="The last listed.")
 
 
 class IntentRequest(Contract):

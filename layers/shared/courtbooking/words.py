@@ -25,10 +25,6 @@ def day_and_year(date: dt.date) -> str:
     return f"{date:%A} {date.day} {date:%B %Y}"
 
 
-def short_day(date: dt.date) -> str:
-    return f"{date:%a %d %b}"
-
-
 def length(minutes: int) -> str:
     """90 minutes, 1 hour, 2 hours, 2 hours 30 minutes."""
     hours, rest = divmod(minutes, 60)
@@ -73,7 +69,7 @@ def already_cancelled(booking: Booking) -> str:
 def upcoming(bookings: Sequence[Booking]) -> str:
     if not bookings:
         return "You have no upcoming bookings."
-    lines = "; ".join(f"{b.court} on {short_day(b.date)} at {b.time}" for b in bookings)
+    lines = "; ".join(f"{b.court} on {day(b.date)} at {b.time}" for b in bookings)
     return f"Your upcoming bookings: {lines}."
 
 

@@ -178,11 +178,25 @@ def test_a_follow_up_to_a_question_asked_after_a_booking_keeps_its_action() -> N
     assert parse("what about saturday?", context=which_day).action == "move"
 
 
-@pytest.mark.parametrize("message", ["what about 7?", "and 7?", "what about saturday?"])
+@pytest.mark.parametrize("message", ["and 7?", "7 then", "and saturday"])
 def test_without_a_booking_a_follow_up_keeps_the_conversations_action(message: str) -> None:
     not_booked = BOOKED.model_copy(update={"booking": None})
     assert parse(message, context=not_booked).action == "book"
     assert parse(message).booking is None
+
+
+@pytest.mark.parametrize("message", ["what about 7?", "what about saturday?", "how about 4pm", "what about 2pm?"])
+@pytest.mark.parametrize("pending", [None, "offer"])
+def test_a_question_is_a_check_whatever_the_conversation_was_doing(message: str, pending: str | None) -> None:
+    """ "what about Friday?" after a cancel, a "no thanks" or with offers pending only asks: never a booking."""
+    for action in ("book", "move"):
+        context = OFFERED_AT_3.model_copy(update={"action": action, "pending": pending})
+        intent = parse(message, context=context)
+        assert (intent.action, intent.offer) == ("check", None), (message, action)
+
+
+def test_a_question_that_answers_what_time_keeps_the_booking() -> None:
+    assert parse("what about 5pm?", context=ASKED_TIME).action == "book"
 
 
 # --- a weekday that continues a sequence ------------------------------------------------------

@@ -22,7 +22,7 @@ MOVES: list[tuple[str, dict[str, Any]]] = [
     ("move it to 5pm", {"time": "17:00"}),
     (
         "move my 5pm to Thursday",
-        {"date": day(6).isoformat(), "booking": {"date": None, "time": "17:00", "court": None}},
+        {"date": day(6).isoformat(), "booking": {"date": None, "time": "17:00", "court": None, "place": None}},
     ),
     ("can I switch to court B", {"court": "Court B"}),
     ("make it 2 hours", {"duration_minutes": 120}),
@@ -32,19 +32,26 @@ MOVES: list[tuple[str, dict[str, Any]]] = [
     ("no, court C", {"court": "Court C"}),
     (
         "reschedule my Friday booking to Saturday",
-        {"date": day(1).isoformat(), "booking": {"date": day(0).isoformat(), "time": None, "court": None}},
+        {
+            "date": day(1).isoformat(),
+            "booking": {"date": day(0).isoformat(), "time": None, "court": None, "place": None},
+        },
     ),
     (
         "move my 10am booking to tomorrow at 3pm",
-        {"date": day(1).isoformat(), "time": "15:00", "booking": {"date": None, "time": "10:00", "court": None}},
+        {
+            "date": day(1).isoformat(),
+            "time": "15:00",
+            "booking": {"date": None, "time": "10:00", "court": None, "place": None},
+        },
     ),
     (
         "move my court B booking to court C",
-        {"court": "Court C", "booking": {"date": None, "time": None, "court": "Court B"}},
+        {"court": "Court C", "booking": {"date": None, "time": None, "court": "Court B", "place": None}},
     ),
     ("push it back an hour", {"time": "16:00"}),
     ("bring it forward 30 minutes", {"time": "14:30"}),
-    ("move my 5pm booking", {"booking": {"date": None, "time": "17:00", "court": None}}),
+    ("move my 5pm booking", {"booking": {"date": None, "time": "17:00", "court": None, "place": None}}),
 ]
 
 
@@ -110,14 +117,19 @@ WHICH_BOOKING: list[tuple[str, ConversationContext, dict[str, Any]]] = [
             "action": "cancel",
             "date": day(1).isoformat(),
             "time": "17:00",
-            "booking": {"date": day(1).isoformat(), "time": "17:00", "court": None},
+            "booking": {"date": day(1).isoformat(), "time": "17:00", "court": None, "place": None},
         },
     ),
     # when the context does not say what was asked, only the booking: never a new booking
     (
         "the 5pm one",
         ConversationContext(action="book", date=day(1), pending="booking"),
-        {"action": None, "date": None, "time": None, "booking": {"date": None, "time": "17:00", "court": None}},
+        {
+            "action": None,
+            "date": None,
+            "time": None,
+            "booking": {"date": None, "time": "17:00", "court": None, "place": None},
+        },
     ),
     ("cancel the 5pm one", ConversationContext(pending="booking"), {"action": "cancel", "time": "17:00"}),
 ]

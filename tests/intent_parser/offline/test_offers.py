@@ -93,3 +93,44 @@ def test_taking_an_offer_to_move_is_a_move() -> None:
 def test_without_offers_nothing_is_taken(context: ConversationContext | None) -> None:
     assert parse("the second one", context=context).offer is None
     assert parse("13:00 please", context=context).offer is None
+
+
+# --- a booking listed, by its place ("cancel the second one" after "what have I booked?") ---------
+
+LISTED = [booking("Court A", "08:00", day(n)) for n in (3, 4, 5)]
+AFTER_LIST = ConversationContext(action="book", date=day(5), time="08:00", booking=LISTED[2], bookings=LISTED)
+AFTER_ONE_BOOKING = ConversationContext(action="book", date=day(1), time="11:00", booking=LISTED[0])
+
+PLACES: list[tuple[str, ConversationContext, dict[str, Any]]] = [
+    ("cancel the second one", AFTER_LIST, {"action": "cancel", "date": None, "booking": {"place": 1}}),
+    ("cancel the first one", AFTER_LIST, {"action": "cancel", "booking": {"place": 0}}),
+    ("cancel the last one", AFTER_LIST, {"action": "cancel", "booking": {"place": 2}}),
+    ("cancel the 2nd", AFTER_LIST, {"action": "cancel", "date": None, "booking": {"place": 1}}),
+    ("the third one", AFTER_LIST, {"action": None, "date": None, "booking": {"place": 2}}),
+    # beyond the list, said as a place: a place, for the workflow to say there is none
+    ("cancel the fourth one", AFTER_LIST, {"action": "cancel", "booking": {"place": 3}}),
+    # no list shown: still a place, never the booking in focus by its day
+    ("cancel the second one", AFTER_ONE_BOOKING, {"action": "cancel", "date": None, "booking": {"place": 1}}),
+    ("move the second one to 5pm", AFTER_LIST, {"action": "move", "time": "17:00", "booking": {"place": 1}}),
+    # the answer to "Which booking?" for a cancel
+    ("the second one", AFTER_LIST.model_copy(update={"action": "cancel", "pending": "booking"}), {"action": "cancel"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("message", "context", "expected"), PLACES, ids=[f"{c[0]} ({i})" for i, c in enumerate(PLACES)]
+)
+def test_a_listed_booking_is_named_by_its_place(message: str, context: ConversationContext, expected: Any) -> None:
+    intent = parse(message, context=context)
+    got = intent.model_dump(mode="json", exclude_none=True)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+def test_without_a_list_a_bare_ordinal_beyond_it_stays_a_date() -> None:
+    intent = parse("cancel the 3rd", context=AFTER_ONE_BOOKING)
+    assert (intent.date, intent.booking) == (day(6), None)  # Thursday 3 December
+
+
+def test_move_the_first_one_with_offers_pending_is_a_booking_not_an_offer() -> None:
+    intent = parse("move the first one to 5pm", context=OFFERED.model_copy(update={"bookings": LISTED}))
+    assert (intent.action, intent.offer, intent.booking.place if intent.booking else None) == ("move", None, 0)

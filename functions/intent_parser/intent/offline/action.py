@@ -125,6 +125,11 @@ def asks(text: str) -> Action | None:
     return action(_ABOUT.sub(" ", text), False)
 
 
+def asks_about(text: str) -> bool:
+    """A question about another day, time or court: "what about Friday?", "how about 4pm?"."""
+    return _ABOUT.search(text) is not None
+
+
 def adds_on(text: str) -> bool:
     """Wording that adds to the last answer rather than replaces it: "and wed", "also Thursday", "Friday too"."""
     return _ADDS_ON.search(text) is not None

@@ -21,6 +21,9 @@ or window (when it gives neither), the court (unless it named one, even one that
 exist) and the length. Anything else that books, checks or cancels without a date is about
 the day in focus. A move inherits nothing: its target is only what was said.
 
+A question ("what about Friday?", "how about 4pm?") is a check unless it answers "What time?" or
+"Which day?": it never books or moves, nor takes an offer by its time (the answer offers it again).
+
 After a booking (a booking in focus, no offers pending, no question asked), a follow-up
 without words of its own that book or move ("what about 7?", "and saturday?") is a
 question: a check of the inherited day, time and court, never a second booking or a move
@@ -41,7 +44,7 @@ from dataclasses import replace
 from courtbooking.models import Action, ConversationContext
 from courtbooking.schedule import minutes_of
 
-from .action import adds_on, asks, carries_on
+from .action import adds_on, asks, asks_about, carries_on
 from .moves import Read, as_move, booking_ref, read_move
 from .offers import match_offer
 from .scan import Reading, Span
@@ -55,14 +58,16 @@ def in_conversation(reading: Reading, normal: str, context: ConversationContext,
     if _declines_offers(reading, normal, context):
         return Reading(reply="no")
     offer = reading.offer
-    if offer is None and context.offers and reading.action not in ("cancel", "list"):
+    question = asks_about(normal) and context.pending not in ("time", "day")
+    if offer is None and context.offers and reading.action not in ("cancel", "list") and not question:
         offer = match_offer(reading, context.offers, context.date)
     if offer is not None:
         return _take_offer(reading, offer, context)
-    if reading.reply is None and reading.says_anything and context.pending == "booking":
+    if reading.reply is None and reading.says_anything and context.pending == "booking" and not question:
         return _which_booking(reading, asks(normal), context)
     if reading.reply is None and reading.says_anything and _follows_on(normal, context):
-        return _inherit(_from_focus(reading, normal, context), asks(normal), context, adds_on(normal))
+        asked = asks(normal)
+        return _inherit(_from_focus(reading, normal, context), asked, context, adds_on(normal), question)
     return _in_focus(reading, context)
 
 
@@ -119,13 +124,16 @@ def _take_offer(reading: Reading, offer: int, context: ConversationContext) -> R
     )
 
 
-def _inherit(reading: Reading, asked: Action | None, context: ConversationContext, adds: bool = False) -> Reading:
+def _inherit(
+    reading: Reading, asked: Action | None, context: ConversationContext, adds: bool = False, question: bool = False
+) -> Reading:
     action = reading.action if asked is not None else context.action or reading.action
     another_day = (
         adds and reading.date is not None and context.booking is not None and reading.date != context.booking.date
     )
-    if asked is None and action in ("book", "move") and _after_booking(context) and not another_day:
-        action = "check"  # "what about 7?" after a booking: ask, never book a second court or move it
+    changes = ("book", "move", "cancel") if question else ("book", "move") if _after_booking(context) else ()
+    if asked is None and action in changes and not another_day:
+        action = "check"  # "what about 7?" after a booking, or any "what about ...?": ask, never book, move, cancel
     if another_day and action == "move":
         action = "book"  # "and tue 10am" after booking Monday: one more, as said
     if action == "move":  # "Friday" after "Which day?" for a move
@@ -159,7 +167,11 @@ def _which_booking(reading: Reading, asked: Action | None, context: Conversation
 
 
 def _in_focus(reading: Reading, context: ConversationContext) -> Reading:
-    """A booking, check or cancel without a date is about the day in focus."""
+    """A booking, check or cancel without a date is about the day in focus; one named by its place
+    ("cancel the second one") is about that booking alone."""
+    if reading.place is not None:
+        asked = context.action if context.pending == "booking" and context.action in ("cancel", "move") else None
+        return replace(reading, action=reading.action or asked)
     if reading.action in ("book", "check", "cancel") and reading.date is None and not reading.impossible_date:
         return replace(reading, date=context.date)
     return reading

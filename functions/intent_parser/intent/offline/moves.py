@@ -33,7 +33,9 @@ _MOVE = re.compile(
 )
 _SPLIT_TO = re.compile(r"\bto\b")
 _SPLIT_FOR = re.compile(r"\bfor\b")
-_NAMES_BOOKING = re.compile(r"^\s*(?:my|our)\b|\b(?:booking|reservation|game|session)\b")
+_NAMES_BOOKING = re.compile(
+    r"^\s*(?:my|our)\b|\b(?:booking|reservation|game|session)\b|^\s*the\s+(?:\d{1,2}(?:st|nd|rd|th)|last)\s+one\b"
+)
 _SHIFT = re.compile(r"\b(?P<way>back|forward|later|earlier)\b")
 
 
@@ -87,10 +89,16 @@ def as_move(target: Reading, booking: BookingRef | None) -> Reading:
 
 
 def booking_ref(part: Reading) -> BookingRef | None:
-    """Which booking a part of the message describes ("my 5pm": time 17:00), if it says."""
-    if part.date is None and part.time is None and part.court is None:
+    """Which booking a part of the message describes ("my 5pm": time 17:00; "the second one": place 1)."""
+    if part.date is None and part.time is None and part.court is None and part.place is None:
         return None
-    return BookingRef(date=part.date, time=hhmm(part.time) if part.time is not None else None, court=part.court)
+    time = hhmm(part.time) if part.time is not None else None
+    return BookingRef(date=part.date, time=time, court=part.court, place=part.place)
+
+
+def names_move(normal: str) -> bool:
+    """Move wording ("move", "reschedule", "change it to"): a booking may be named by its place."""
+    return _MOVE.search(normal) is not None
 
 
 def _making_a_booking(context: ConversationContext) -> bool:

@@ -315,9 +315,17 @@ def _canonical_word(match: re.Match[str]) -> str:
     return _TOKEN_MAP.get(word, word)
 
 
+# "the second one", "the 2nd one", "the last one to 5pm": a pronoun after an ordinal, whatever follows.
+_ORDINAL_BEFORE = re.compile(
+    rf"\b(?:{'|'.join(_ORDINAL_WORDS)}|\d{{1,2}}(?:st|nd|rd|th)|last|later|latest|earlier|earliest|other)\s+$"
+)
+
+
 def _number_one(match: re.Match[str]) -> bool:
     """Whether this "one" is the number 1: a word before it takes a number, or a time or unit follows."""
     text, start = match.string, match.start()
+    if _ORDINAL_BEFORE.search(text, max(0, start - 16), start):
+        return False
     return _BEFORE_NUMBER_ONE.search(text, max(0, start - 16), start) is not None or bool(
         _NUMBER_AFTER.match(text, match.end())
     )

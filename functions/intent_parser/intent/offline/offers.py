@@ -6,6 +6,10 @@ start ("the later one", "the earlier one"): `read_offer_words`, before the dates
 or one followed by a month or a time, stays a date). By what it says (`match_offer`): a
 time and/or a court, on no other day than the one in focus ("the 13:00", "ok 4pm then",
 "court C"): the first offer, in order, that fits. Neither for a cancel or a list.
+
+The same words name one of the bookings the last answer listed (`read_booking_place`) when no
+offer is taken: "cancel the second one". "the 3rd one", "the second booking" is a place even
+beyond the list (the workflow says there is no third one); a bare "the 3rd" only within it.
 """
 
 from __future__ import annotations
@@ -14,16 +18,16 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from courtbooking.models import Slot
+from courtbooking.models import Booking, Slot
 from courtbooking.schedule import minutes_of
 
 from .normalise import ANY_MONTH, ANY_WEEKDAY
 from .scan import Reading, Scan
 
-_THING = r"\s+(?:one|option|slot|choice|offer|time)s?\b"
+_THING = r"\s+(?:one|option|slot|choice|offer|time|booking|reservation)s?\b"
 _PLACE = re.compile(
     # "the 2nd one", "2nd"; not "the 2nd of December", "the 2nd at 4pm" (dates)
-    rf"\b(?:the\s+)?(?P<nth>\d{{1,2}})(?:st|nd|rd|th)\b(?:{_THING}|(?!\s+(?:of\s+)?(?:{ANY_MONTH})\b|\s+at\b|\s*\d))"
+    rf"\b(?:the\s+)?(?P<nth>\d{{1,2}})(?:st|nd|rd|th)\b(?:(?P<thing>{_THING})|(?!\s+(?:of\s+)?(?:{ANY_MONTH})\b|\s+at\b|\s*\d))"
     r"|\b(?:option|number|choice)\s*#?\s*(?P<number>\d{1,2})\b"
     # "the later one", "the last"; not "at the latest", "the last Friday"
     rf"|(?<!\bat\s)\bthe\s+(?P<end>last|later|latest|earlier|earliest)(?:{_THING})?"
@@ -43,8 +47,23 @@ def read_offer_words(scan: Scan, offers: Sequence[Slot]) -> None:
             scan.consume(match)
 
 
-def _index(match: re.Match[str], offers: Sequence[Slot]) -> int | None:
+def read_booking_place(scan: Scan, listed: Sequence[Booking]) -> None:
+    """Which of the bookings listed a message names by its place, as `scan.place`; its words are masked."""
+    for match in _PLACE.finditer(scan.text):
+        if match.group("nth") and _MONTH_BEFORE.search(scan.text, 0, match.start()):
+            continue
+        index = _index(match, listed)
+        if index is None and (match.group("thing") or match.group("number")):
+            index = int(match.group("nth") or match.group("number")) - 1  # "the third one" of two: said so
+        if index is not None and index >= 0 and scan.place is None:
+            scan.place = index
+            scan.consume(match)
+
+
+def _index(match: re.Match[str], offers: Sequence[Slot] | Sequence[Booking]) -> int | None:
     end = match.group("end")
+    if end and not offers:
+        return None
     if end in ("later", "latest"):
         return max(range(len(offers)), key=lambda i: _start(offers[i]))  # the first of equal starts
     if end in ("earlier", "earliest"):
@@ -75,5 +94,5 @@ def match_offer(reading: Reading, offers: Sequence[Slot], focus: dt.date | None)
     return None
 
 
-def _start(slot: Slot) -> tuple[dt.date, str]:
+def _start(slot: Slot | Booking) -> tuple[dt.date, str]:
     return slot.date, slot.time

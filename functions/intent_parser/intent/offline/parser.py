@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from courtbooking.config import Facility
-from courtbooking.models import ConversationContext, Intent, Slot, TimeWindow
+from courtbooking.models import Booking, BookingRef, ConversationContext, Intent, Slot, TimeWindow
 from courtbooking.schedule import hhmm
 
 from .action import action, is_instruction
@@ -24,9 +24,9 @@ from .corrections import read_correction
 from .courts import CourtReader
 from .dates import DateReader
 from .durations import read_duration, read_relative_instant
-from .moves import read_move
+from .moves import names_move, read_move
 from .normalise import as_written, normalise
-from .offers import read_offer_words
+from .offers import read_booking_place, read_offer_words
 from .replies import read_reply
 from .scan import CORRECTION, Candidate, DateCandidate, Reading, Scan, Span, choose, pick
 from .times import TimeReader
@@ -55,20 +55,33 @@ class OfflineParser:
         normal = normalise(message)
         if is_instruction(normal, message):
             return Intent(raw_message=message, parser="offline")  # an instruction to the system, not a request
-        reading = self._read(normal, message, local, context.offers if context is not None else ())
-        read = lambda part: self._read(part, message, local)  # noqa: E731 - reads a part of the message
+        listed = list(context.bookings) if context is not None else None
+        reading = self._read(normal, message, local, context.offers if context is not None else (), listed)
+        parts = listed if listed is not None else []
+        read = lambda part: self._read(part, message, local, (), parts)  # noqa: E731 - reads a part of the message
         if context is not None:
             reading = in_conversation(reading, normal, context, read)
         else:  # "move my 5pm to Saturday" is a move in a first message too, never a second booking
             reading = read_move(normal, reading, ConversationContext(), read) or reading
         return _intent(reading, message)
 
-    def _read(self, normal: str, message: str, local: dt.datetime, offers: Sequence[Slot] = ()) -> Reading:
-        """What `normal` (the normalised message, or a part of it) says on its own: steps 2 to 7."""
+    def _read(
+        self,
+        normal: str,
+        message: str,
+        local: dt.datetime,
+        offers: Sequence[Slot] = (),
+        listed: Sequence[Booking] | None = None,
+    ) -> Reading:
+        """What `normal` (the normalised message, or a part of it) says on its own: steps 2 to 7.
+        `listed`: the bookings the last answer listed, when in a conversation (None: none)."""
         scan = Scan(text=normal, today=local.date(), now=local)
         self._courts.read(scan, message)
-        if offers and action(normal, False) not in ("cancel", "list"):
+        moving = names_move(normal)  # "move the first one to 5pm": a booking, never an offer
+        if offers and action(normal, False) not in ("cancel", "list") and not moving:
             read_offer_words(scan, offers)
+        elif listed is not None or action(normal, False) == "cancel" or moving:
+            read_booking_place(scan, listed or ())
         read_relative_instant(scan)
         read_duration(scan)
         self._dates.read(scan)
@@ -106,6 +119,7 @@ def _combine(scan: Scan, normal: str, message: str, date: DateCandidate | None) 
         court=court.value if court is not None else None,
         duration=duration,
         offer=scan.offer,
+        place=scan.place,
         impossible_date=_impossible(date, normal, message),
         impossible_time=_impossible(time, normal, message),
         unknown_court=court.name if court is not None and court.value is None else None,
@@ -136,7 +150,7 @@ def _intent(reading: Reading, message: str) -> Intent:
         duration_minutes=reading.duration,
         offer=reading.offer,
         reply=reading.reply,
-        booking=reading.booking,
+        booking=reading.booking or (BookingRef(place=reading.place) if reading.place is not None else None),
         impossible=reading.impossible_date or reading.impossible_time,
         unknown_court=reading.unknown_court,
         raw_message=message,

@@ -95,6 +95,7 @@ class Scan:
     courts: list[CourtCandidate] = field(default_factory=list)
     durations: list[DurationCandidate] = field(default_factory=list)
     offer: int | None = None  # an offer taken by its place ("the second one"), an index into the offers
+    place: int | None = None  # a booking listed, named by its place ("cancel the second one")
     range_minutes: int | None = None  # the length of a written range ("2 to 4pm"), when a booking can span it
     day_part: DayPart | None = None
 
@@ -129,6 +130,7 @@ class Reading:
     offer: int | None = None
     reply: Reply | None = None
     booking: BookingRef | None = None
+    place: int | None = None  # which of the bookings listed, by its place (0 the first)
     impossible_date: str | None = None  # as written ("30 February")
     impossible_time: str | None = None  # as written ("25:00")
     unknown_court: str | None = None  # a display name ("Court D")

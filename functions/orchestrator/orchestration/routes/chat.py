@@ -42,7 +42,7 @@ def conversations() -> ConversationStore:
                 f"{BAD_REQUEST} (the message missing, empty or over 500 characters; a conversation_id that is not "
                 f"one of ours in form){BAD_HEADERS}."
             ),
-            404: answer("NOT_FOUND: the booking to cancel was cancelled a moment ago by another request."),
+            404: answer("NOT_FOUND: the booking the conversation names is no longer on record."),
             409: answer(
                 "TOO_LATE: the booking to cancel has started; REQUEST_IN_PROGRESS: the same Idempotency-Key is "
                 "still being answered (Retry-After).",
