@@ -328,8 +328,6 @@ class LocalIssuer:
         if grant is None or grant.expires <= now:
             raise TokenError("invalid_grant", "the code is unknown, already used or expired")
         request = grant.request
-        if values["client_id"] != request.client_id:
-            raise TokenError("invalid_grant", "the code was issued to another client")
         if values["redirect_uri"] != request.redirect_uri:
             raise TokenError("invalid_grant", "redirect_uri is not the one the code was issued for")
         if not hmac.compare_digest(s256(verifier), request.code_challenge):
@@ -367,15 +365,10 @@ class LocalIssuer:
 
     # --- shared -----------------------------------------------------------------------------
     def on_origin(self, uri: str) -> bool:
-        """Whether `uri` is an http URL on the local API's own origin (any path; no user info, no fragment)."""
-        if not uri.isascii() or any(c.isspace() or not c.isprintable() or c in "\\#" for c in uri):
-            return False
-        split = urlsplit(uri)
-        return (
-            f"{split.scheme}://{split.netloc}" in self.origins
-            and (split.path == "" or split.path.startswith("/"))
-            and not split.path.startswith("//")
-        )
+        """Whether `uri` is a registered callback: exactly the page's URL on one of the local API's own
+        origins (`http://127.0.0.1:<port>/` or `http://localhost:<port>/`), as Cognito takes only the
+        callback and sign-out URLs registered on the app client, compared exactly."""
+        return uri in {f"{origin}/" for origin in self.origins}
 
     def _origin_text(self) -> str:
         return " or ".join(self.origins[:2]) if self.origins else "not serving"

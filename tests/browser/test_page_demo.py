@@ -129,6 +129,12 @@ def test_cancel_from_my_bookings_frees_the_cell(context: Any, demo: LocalStack) 
     page.locator(f"[data-slot-id='{day}T18:00|Court A']").wait_for()
     assert mine(demo, "alice") == []
     item.wait_for(state="detached")
+    # The calendar event is now out of date: the page offers the file that removes it.
+    with page.expect_download() as download:
+        page.locator("#status [data-action='update-calendar']").click()
+    invite = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "METHOD:CANCEL" in invite
+    assert f"UID:{mine_before['booking_id']}" in invite
 
 
 def test_add_to_calendar_downloads_the_invite(context: Any, demo: LocalStack) -> None:

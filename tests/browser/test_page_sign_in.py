@@ -113,3 +113,25 @@ def test_a_sign_in_expiring_clears_the_chat_and_its_offers(context: Any, stack: 
     assert page.locator("[data-offer-index]").count() == 0
     assert page.evaluate("sessionStorage.getItem('court-booking.chat')") is None
     page.locator("[data-action='sign-in']").wait_for()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "code=a-code-from-elsewhere&state=forged",
+        "error=access_denied&error_description=Your+account+is+locked.+Call+0800+123+to+unlock+it",
+    ],
+)
+def test_an_answer_this_page_did_not_ask_for_is_refused_and_shows_nothing_of_it(
+    context: Any, stack: LocalStack, query: str
+) -> None:
+    """A link with a code or an error the page's own sign-in did not start: no token request, no words of it."""
+    page = context.new_page()
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(f"{stack.api_url}/?{query}")
+    alert = page.locator("[role=alert]").filter(has_text="did not match this page's request")
+    alert.wait_for()
+    assert "0800" not in page.inner_text("body")
+    assert not [url for url in asked if "/oauth2/token" in url]
+    assert page.url == f"{stack.api_url}/"  # the address no longer carries it

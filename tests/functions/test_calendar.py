@@ -94,6 +94,7 @@ def test_the_owner_gets_the_booking_as_an_invite(orchestrator: Handler) -> None:
     assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (wall(1, 15), wall(1, 16))
     assert_in_the_facilitys_zone(cal, event)
     assert event.decoded("DTSTAMP").tzinfo is not None
+    assert str(event["ORGANIZER"]) == "mailto:no-reply@court-booking.invalid"  # RFC 5546 wants one
     [alarm] = event.walk("VALARM")
     assert str(alarm["ACTION"]) == "DISPLAY"
     assert alarm.decoded("TRIGGER") == -dt.timedelta(hours=1)
@@ -291,3 +292,10 @@ def test_a_cancelled_booking_is_a_cancel_of_the_same_event() -> None:
     assert (the_event(before).decoded("SEQUENCE"), the_event(after).decoded("SEQUENCE")) == (1, 2)
     assert str(the_event(after)["STATUS"]) == "CANCELLED"
     assert calendar.filename("b-1") == "court-booking-b-1.ics"
+
+
+def test_the_organizer_is_the_clubs_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INVITE_ORGANIZER_EMAIL", "desk@club.example")
+    cal = icalendar.Calendar.from_ical(calendar.invite(a_booking(dt.date(2027, 6, 1)), LONDON, STAMP))
+    organizer = the_event(cal)["ORGANIZER"]
+    assert (str(organizer), str(organizer.params["CN"])) == ("mailto:desk@club.example", "Court booking")

@@ -10,6 +10,7 @@ script; and the page stays small.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -260,3 +261,13 @@ def test_the_page_says_what_to_do_when_its_scripts_do_not_run() -> None:
 def test_the_page_is_small() -> None:
     total = sum(p.stat().st_size for p in page.WEB.rglob("*") if p.is_file())
     assert total < SIZE_LIMIT_BYTES, f"the page's files are {total / 1024:.1f} KB"
+
+
+def test_the_pages_user_id_rule_is_the_services() -> None:
+    """The page refuses a name before sending it; it must refuse exactly what the API refuses."""
+    from courtbooking.models import USER_ID_PATTERN
+
+    script = (page.WEB / "auth.js").read_text(encoding="utf-8")
+    found = re.search(r"const USER_ID = /\^(.+)\$/;", script)
+    assert found is not None
+    assert found.group(1) == USER_ID_PATTERN

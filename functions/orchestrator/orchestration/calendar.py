@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from courtbooking import words
+from courtbooking import config, words
 from courtbooking.config import Facility
 from courtbooking.models import Booking
 from courtbooking.schedule import Schedule
@@ -27,6 +27,15 @@ PRODID = "-//Court booking//Calendar invites 1.0//EN"
 MEDIA_TYPE = "text/calendar"
 CONTENT_TYPE = f"{MEDIA_TYPE}; charset=utf-8"
 REMINDER = dt.timedelta(hours=1)
+
+
+# The invite's ORGANIZER (template parameter InviteOrganizerEmail): the club's address.
+ORGANIZER_VARIABLE = "INVITE_ORGANIZER_EMAIL"
+DEFAULT_ORGANIZER = "no-reply@court-booking.invalid"
+
+
+def organizer_email() -> str:
+    return config.read(ORGANIZER_VARIABLE, DEFAULT_ORGANIZER)
 
 
 def filename(booking_id: str) -> str:
@@ -56,6 +65,9 @@ def invite(booking: Booking, facility: Facility, now: dt.datetime) -> bytes:
     event.add("description", f"{'Cancelled. ' if cancelled else ''}Booking {booking.booking_id}: {summary}")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
+    organizer = icalendar.vCalAddress(f"mailto:{organizer_email()}")
+    organizer.params["cn"] = icalendar.vText("Court booking")
+    event.add("organizer", organizer)  # RFC 5546 3.2.1 and 3.2.5: required with PUBLISH and CANCEL
 
     alarm = icalendar.Alarm()
     alarm.add("action", "DISPLAY")

@@ -137,14 +137,14 @@ function typedName() {
 // A name typed but refused (the one in use stays): what is wrong with it, else "".
 function refusedName() {
   const typed = typedName();
-  return typed !== state.identity.demoName() ? Identity.nameProblem(typed) : "";
+  return typed !== state.identity.storedName() ? Identity.nameProblem(typed) : "";
 }
 
 function needsName() {
   const { identity } = state;
   if (identity.mode !== "none") return false;
   const problem = refusedName();
-  if (identity.demoName() && !problem) return false;
+  if (identity.storedName() && !problem) return false;
   warn(problem || "Enter your name first (demo mode), so the booking is yours.");
   $("#user").focus();
   return true;
@@ -157,7 +157,7 @@ function showIdentity() {
   const signOut = $('[data-action="sign-out"]');
   const note = $("#sign-in-note");
   if (identity.mode === "none") {
-    const name = identity.demoName();
+    const name = identity.storedName();
     const refused = Boolean(refusedName());
     $("#user").setAttribute("aria-invalid", String(refused));
     if (!name) who.textContent = refused ? "No name in use: the one typed was not taken" : "Demo mode: enter your name to book";
@@ -566,12 +566,33 @@ async function onFreeCell(button) {
 
 // A change went through: shown at once from its answer, then everything is asked again; the
 // success stays the message even when that refresh fails.
-async function done(booking, fallback, { gone = false } = {}) {
+// A moved or cancelled booking's calendar event is out of date: `invite` offers its new file.
+async function done(booking, fallback, { gone = false, invite = false } = {}) {
   remember(booking, gone);
   const text = typeof booking.message === "string" && booking.message ? booking.message : fallback;
   say(text);
   const problem = await refresh({ report: false });
   say(problem ? `${text} (The list could not be refreshed: ${problem})` : text);
+  if (invite) {
+    const update = element("button", { type: "button", "data-action": "update-calendar" }, "Update your calendar");
+    update.addEventListener("click", () => saveInvite(booking.booking_id, update));
+    $("#status").append(update);
+  }
+}
+
+// The booking's calendar file (METHOD:CANCEL once cancelled), saved as court-booking-<id>.ics.
+async function saveInvite(bookingId, button) {
+  const path = `bookings/${encodeURIComponent(bookingId)}/calendar`;
+  const file = await busy([button], () => state.api.request("GET", path, { as: "blob" }));
+  if (!file) return;
+  const name = `court-booking-${bookingId}.ics`;
+  const url = URL.createObjectURL(file);
+  const link = element("a", { href: url, download: name, class: "hidden-link" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  say(`Saved ${name}: open it to update your calendar.`);
 }
 
 // What a failed booking, move or cancel also means: someone else was quicker, or it may have worked.
@@ -628,7 +649,7 @@ async function moveTo(button, slot) {
   if (!moved) return;
   state.moving = null;
   $("#move-banner").hidden = true;
-  await done(moved, `Moved to ${bookingSummary(moved)}.`);
+  await done(moved, `Moved to ${bookingSummary(moved)}.`, { invite: true });
   focusOn(moved);
 }
 
@@ -669,7 +690,7 @@ function remember(booking, gone = false) {
 
 async function loadBookings() {
   const list = $("#my-bookings");
-  if (state.identity.mode === "none" && !state.identity.demoName()) {
+  if (state.identity.mode === "none" && !state.identity.storedName()) {
     state.bookingsGeneration += 1;
     state.bookings = [];
     list.replaceChildren(element("li", { class: "empty" }, "Enter your name to see your bookings."));
@@ -680,7 +701,7 @@ async function loadBookings() {
   const answer = await state.api.request("GET", "bookings");
   if (generation !== state.bookingsGeneration) return;
   if (!answer || !Array.isArray(answer.bookings)) throw new ApiError(WORDS.unexpected(200), 200);
-  state.bookings = answer.bookings.filter((b) => b.status !== "cancelled");
+  state.bookings = answer.bookings; // upcoming only: a cancelled booking is never in the list
   renderBookings();
   // The grid marks the caller's own cells: draw it again if it was drawn before these arrived.
   if (state.slotsDay === state.day) renderGrid();
@@ -704,19 +725,10 @@ async function onBookingAction(button) {
     const cancelled = await busy([button], () => state.api.request("DELETE", path), afterFailure);
     if (!cancelled) return;
     if (state.moving && state.moving.booking_id === booking.booking_id) stopMoving({ quiet: true });
-    await done({ ...booking, ...cancelled }, `Cancelled ${bookingSummary(booking)}.`, { gone: true });
+    await done({ ...booking, ...cancelled }, `Cancelled ${bookingSummary(booking)}.`, { gone: true, invite: true });
     if (focusLost()) $("#my-bookings").focus();
   } else if (action === "calendar") {
-    const file = await busy([button], () => state.api.request("GET", `${path}/calendar`, { as: "blob" }));
-    if (!file) return;
-    const name = `court-booking-${booking.booking_id}.ics`;
-    const url = URL.createObjectURL(file);
-    const link = element("a", { href: url, download: name, class: "hidden-link" });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-    say(`Saved ${name}: open it to add the booking to your calendar.`);
+    await saveInvite(booking.booking_id, button);
   }
 }
 

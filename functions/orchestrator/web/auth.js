@@ -9,7 +9,7 @@ const KEYS = {
   verifier: "court-booking.pkce-verifier",
   state: "court-booking.pkce-state",
 };
-// The API's own rule for a user id (courtbooking.models.USER_ID_PATTERN).
+// The API's own rule for a user id: courtbooking.models.USER_ID_PATTERN (tests/functions/test_page.py keeps them equal).
 const MAX_NAME = 128;
 const USER_ID = /^[A-Za-z0-9_.@:+\-|]{1,128}$/;
 // 64 unreserved characters: a random byte modulo 64 picks each one without bias.
@@ -22,6 +22,7 @@ export class Identity {
   }
 
   // --- demo mode ------------------------------------------------------------
+  // The name in use: the one last accepted (what the field shows may be a refused one).
   storedName() {
     return sessionStorage.getItem(KEYS.user) || "";
   }
@@ -29,11 +30,6 @@ export class Identity {
   rememberName(name) {
     if (name) sessionStorage.setItem(KEYS.user, name);
     else sessionStorage.removeItem(KEYS.user);
-  }
-
-  // The name in use: the one last accepted (what the field shows may be a refused one).
-  demoName() {
-    return this.storedName();
   }
 
   static nameProblem(name) {
@@ -83,7 +79,7 @@ export class Identity {
       const token = this.accessToken();
       return token ? { Authorization: `Bearer ${token}` } : {};
     }
-    const name = this.demoName();
+    const name = this.storedName();
     return name && !Identity.nameProblem(name) ? { "X-User-Id": name } : {};
   }
 
@@ -126,10 +122,12 @@ export class Identity {
     for (const name of ["code", "state", "error", "error_description"]) query.delete(name);
     const rest = query.toString();
     history.replaceState(null, "", location.pathname + (rest ? `?${rest}` : "") + location.hash);
-    if (error) return `Sign-in did not finish: ${error}`;
+    // The state first: without this page's own state, nothing in the address (an error text included)
+    // came from a sign-in it started, so none of it is shown or used.
     if (!this.signIn || !expected || state !== expected || !verifier) {
       return "Sign-in did not finish (the answer did not match this page's request): sign in again";
     }
+    if (error) return `Sign-in did not finish: ${error}`;
     const form = new URLSearchParams({
       grant_type: "authorization_code",
       code,
