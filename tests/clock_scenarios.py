@@ -19,9 +19,14 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+# Each scenario is its own pytest on free ports: two at a time use both cores.
+JOBS = 2
 
 # The tests whose answers depend on the day: the handlers and the local stack read the real clock.
 # (The fuzzing, identity and bad-input files of tests/functions refuse before any date is read.)
@@ -101,26 +106,38 @@ def scenarios(now: dt.datetime | None = None) -> list[Scenario]:
 
 
 def run(scenario: Scenario, extra: list[str]) -> tuple[int, float]:
+    """One scenario in its own pytest; its output is printed whole when it ends (scenarios run side by side)."""
     environment = {**os.environ, "LOCAL_CLOCK": scenario.clock, "FACILITY_TIMEZONE": scenario.zone}
     environment.pop("LOCAL_CLOCK_OFFSET_SECONDS", None)
-    print(f"\n=== {scenario.name}: {scenario.why}\n    LOCAL_CLOCK={scenario.clock} FACILITY_TIMEZONE={scenario.zone}")
     started = time.monotonic()
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *TIERS, *extra]
-    returncode = subprocess.call(command, env=environment)
-    return returncode, time.monotonic() - started
+    done = subprocess.run(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    with _printing:
+        print(f"\n=== {scenario.name}: {scenario.why}")
+        print(f"    LOCAL_CLOCK={scenario.clock} FACILITY_TIMEZONE={scenario.zone}")
+        print(done.stdout, end="", flush=True)
+    return done.returncode, time.monotonic() - started
+
+
+_printing = threading.Lock()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.clock_scenarios", description=__doc__)
     parser.add_argument("--scenario", help="run only this one (names: --list)")
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    parser.add_argument(
+        "--jobs", type=int, default=JOBS, help=f"scenarios run side by side (default {JOBS}: the machine's 2 cores)"
+    )
     args, extra = parser.parse_known_args(argv)
     chosen = [s for s in scenarios() if args.scenario in (None, "", s.name)]
     if args.list or not chosen:
         for scenario in scenarios():
             print(f"{scenario.name:17} LOCAL_CLOCK={scenario.clock:26} {scenario.zone:19} {scenario.why}")
         return 0 if args.list else 2
-    results = [(scenario, *run(scenario, extra)) for scenario in chosen]
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        outcomes = list(pool.map(lambda scenario: run(scenario, extra), chosen))
+    results = [(scenario, *outcome) for scenario, outcome in zip(chosen, outcomes, strict=True)]
     print("\n=== clock scenarios")
     for scenario, returncode, seconds in results:
         print(f"{'passed' if returncode == 0 else 'FAILED':7} {scenario.name:17} {seconds:5.0f} s  {scenario.why}")
