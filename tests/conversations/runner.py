@@ -379,18 +379,18 @@ def environment(variables: Mapping[str, str | None]) -> Iterator[None]:
     """os.environ with `variables` set (None: removed), put back as it was afterwards."""
     before = {name: os.environ.get(name) for name in variables}
     try:
-        for name, value in variables.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _set_environment(variables)
         yield
     finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _set_environment(before)
+
+
+def _set_environment(variables: Mapping[str, str | None]) -> None:
+    for name, value in variables.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def run_all(conversations: list[Mapping[str, Any]]) -> list[ConversationResult]:

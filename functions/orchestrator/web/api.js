@@ -78,54 +78,60 @@ export function createApi({ identity = null, onWait, onExpired = () => {} }) {
   return { request };
 }
 
-// One round trip, its body read within the same timeout. Never throws but for a lost answer.
-async function attempt(url, init, as) {
+// fetch, and read its answer, within one timeout: `read(response)` runs before the timer stops.
+// A request that ran out of time is ApiError TIMEOUT; any other failure is thrown as it is.
+async function fetchWithin(url, init, read) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_SECONDS * 1000);
   try {
-    const response = await fetch(url, { ...init, signal: controller.signal, cache: "no-store" });
-    const retry = Number.parseInt(response.headers.get("Retry-After") || "", 10);
-    const result = {
-      ok: response.ok,
-      status: response.status,
-      retryAfter: Number.isFinite(retry) && retry >= 0 ? retry : null,
-      value: undefined,
-    };
-    if (response.ok && as === "blob") {
-      result.value = await response.blob();
-    } else {
-      const text = await response.text();
-      try {
-        result.value = JSON.parse(text);
-      } catch {
-        result.value = undefined;
-      }
-    }
-    return result;
-  } catch {
-    if (controller.signal.aborted) throw new ApiError(WORDS.timeout, 0, "TIMEOUT");
-    throw new ApiError(WORDS.network, 0, "NETWORK");
+    return await read(await fetch(url, { ...init, signal: controller.signal }));
+  } catch (failure) {
+    throw controller.signal.aborted ? new ApiError(WORDS.timeout, 0, "TIMEOUT") : failure;
   } finally {
     clearTimeout(timer);
   }
 }
 
+// One round trip, its body read within the same timeout. Never throws but for a lost answer.
+async function attempt(url, init, as) {
+  try {
+    return await fetchWithin(url, { ...init, cache: "no-store" }, async (response) => {
+      const retry = Number.parseInt(response.headers.get("Retry-After") || "", 10);
+      const result = {
+        ok: response.ok,
+        status: response.status,
+        retryAfter: Number.isFinite(retry) && retry >= 0 ? retry : null,
+        value: undefined,
+      };
+      if (response.ok && as === "blob") {
+        result.value = await response.blob();
+      } else {
+        const text = await response.text();
+        try {
+          result.value = JSON.parse(text);
+        } catch {
+          result.value = undefined;
+        }
+      }
+      return result;
+    });
+  } catch (failure) {
+    if (failure instanceof ApiError) throw failure;
+    throw new ApiError(WORDS.network, 0, "NETWORK");
+  }
+}
+
 // The identity provider's token endpoint (form-encoded), with the same timeout; null on failure.
 export async function postForm(url, form) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), TIMEOUT_SECONDS * 1000);
+  const init = {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: form.toString(),
+    credentials: "omit",
+  };
   try {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: form.toString(),
-      signal: controller.signal,
-      credentials: "omit",
-    });
-    return await response.json();
+    return await fetchWithin(url, init, (response) => response.json());
   } catch {
     return null;
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -33,6 +33,9 @@ from . import caller, key, services
 
 router = Router()
 
+# What reading one booking (or its invite) can answer besides the booking: GET /bookings/{id} and its calendar.
+READ_ONE = ({400: answer(BAD_BOOKING_ID)}, NOT_FOUND, NO_422, ANY_ROUTE, SIGNED_IN, CALLS_SERVICES)
+
 
 @router.post(
     "/bookings",
@@ -89,12 +92,7 @@ def my_bookings() -> BookingList:
     "/bookings/<booking_id>",
     responses=responses(
         {200: "The booking."},
-        {400: answer(BAD_BOOKING_ID)},
-        NOT_FOUND,
-        NO_422,
-        ANY_ROUTE,
-        SIGNED_IN,
-        CALLS_SERVICES,
+        *READ_ONE,
     ),
 )
 def get_booking(booking_id: str) -> Booking:
@@ -117,12 +115,7 @@ def get_booking(booking_id: str) -> Booking:
                 },
             )
         },
-        {400: answer(BAD_BOOKING_ID)},
-        NOT_FOUND,
-        NO_422,
-        ANY_ROUTE,
-        SIGNED_IN,
-        CALLS_SERVICES,
+        *READ_ONE,
     ),
 )
 def booking_calendar(booking_id: str) -> Response[str]:
