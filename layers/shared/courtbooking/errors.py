@@ -72,3 +72,17 @@ class BookingCancelled(ServiceError):
 class Unauthorized(ServiceError):
     def __init__(self, message: str) -> None:
         super().__init__(ErrorCode.UNAUTHORIZED, message)
+
+
+class Forbidden(ServiceError):
+    """Signed in, but not allowed: an admin route or an admin's chat from someone outside the admin group."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(ErrorCode.FORBIDDEN, message)
+
+
+class Closed(ServiceError):
+    """The slot is inside a closure of its court (or of the facility): the message names its reason and end."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(ErrorCode.CLOSED, message)

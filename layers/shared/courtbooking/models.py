@@ -37,7 +37,12 @@ UserId = Annotated[
     str,
     StringConstraints(strip_whitespace=False, min_length=1, max_length=128, pattern=f"^{USER_ID_PATTERN}$"),
 ]
-Action = Literal["book", "check", "cancel", "list", "move"]
+Action = Literal["book", "check", "cancel", "list", "move", "history", "close"]
+# Which of a person's bookings: those to come (one strongly consistent read), played, or cancelled.
+HistoryWhen = Literal["upcoming", "past", "cancelled"]
+# Who cancelled a booking: its holder, one of the club's admins, or a closure of its court.
+Canceller = Literal["holder", "admin", "closure"]
+WALL_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$"
 Reply = Literal["yes", "no"]
 # What the last answer asked the person: a time, a day, to take an offer, or which booking.
 Pending = Literal["time", "day", "offer", "booking"]
@@ -64,6 +69,8 @@ class ErrorCode(StrEnum):
 
     INVALID_REQUEST = "INVALID_REQUEST"
     UNAUTHORIZED = "UNAUTHORIZED"
+    FORBIDDEN = "FORBIDDEN"
+    CLOSED = "CLOSED"
     SLOT_TAKEN = "SLOT_TAKEN"
     SLOT_INVALID = "SLOT_INVALID"
     NOT_FOUND = "NOT_FOUND"
@@ -91,6 +98,30 @@ class TimeWindow(BaseModel):
     def _ordered(self) -> TimeWindow:
         if self.end <= self.start:
             raise ValueError("window end must be later than its start")
+        return self
+
+
+def _check_wall_time(value: str) -> str:
+    if not re.match(WALL_TIME_PATTERN, value):
+        raise ValueError("must be a wall time in the facility's zone as YYYY-MM-DDTHH:MM, without an offset")
+    dt.datetime.fromisoformat(value)  # a real date: 2026-02-30T10:00 is refused
+    return value
+
+
+# A local wall time in the facility's zone, e.g. 2026-12-14T08:00 (a closure's start or end).
+WallTime = Annotated[str, AfterValidator(_check_wall_time)]
+
+
+class DateRange(BaseModel):
+    """Days in the facility's zone, both included ("last month": 1 to 30 November)."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError("the range must not end before it starts")
         return self
 
 
@@ -125,6 +156,11 @@ class Intent(BaseModel):
         default=None, max_length=80, description='A date or time written that does not exist ("30 February").'
     )
     unknown_court: str | None = Field(default=None, max_length=80, description="A court named that is not one.")
+    period: DateRange | None = Field(
+        default=None, description='Days a history or a closure covers ("last month", "14-18 December").'
+    )
+    history: HistoryWhen | None = Field(default=None, description="Which bookings a history asks for.")
+    reason: str | None = Field(default=None, max_length=200, description='Why a court is closed ("for coaching").')
     uncertain: str | None = Field(
         default=None,
         max_length=300,
@@ -265,15 +301,85 @@ class MoveBookingRequest(Contract):
     duration_minutes: Minutes | None = Field(default=None, description="Defaults to the booking's own length.")
 
 
+Cursor = Annotated[str, StringConstraints(min_length=1, max_length=512, pattern=r"^[A-Za-z0-9_\-=]+$")]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ClosureId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9\-]+$")]
+
+
+class HistoryRequest(Contract):
+    """A person's bookings: upcoming (one strongly consistent read), past (newest first) or cancelled."""
+
+    operation: Literal["history"]
+    user_id: UserId
+    when: HistoryWhen = "past"
+    since: dt.date | None = Field(default=None, description="First day (facility's zone), included.")
+    until: dt.date | None = Field(default=None, description="Last day (facility's zone), included.")
+    cursor: Cursor | None = Field(default=None, description="The next_cursor of the page before.")
+    limit: int = Field(default=20, ge=1, le=100, strict=True)
+
+
+class AdminBookingRequest(Contract):
+    """An admin reads or cancels anyone's booking (the orchestrator has checked the admin group)."""
+
+    operation: Literal["admin_get", "admin_cancel"]
+    admin_id: UserId
+    booking_id: BookingId
+    reason: Reason | None = Field(default=None, description="Why an admin cancelled it (told to the holder).")
+
+
+class DaySheetRequest(Contract):
+    """Every booking of a day with its holder, and the day's closures: the front desk's sheet."""
+
+    operation: Literal["day_sheet"]
+    admin_id: UserId
+    date: dt.date
+
+
+class CloseRequest(Contract):
+    """Close a court (or, without `court`, the facility) from `start` to `end`, wall times in the facility's zone."""
+
+    operation: Literal["close"]
+    admin_id: UserId
+    court: str | None = Field(default=None, max_length=64, description="Leave out to close every court.")
+    start: WallTime
+    end: WallTime
+    reason: Reason
+    cancel_affected: bool = Field(default=False, strict=True, description="Cancel the bookings inside it.")
+
+
+class ClosuresRequest(Contract):
+    operation: Literal["closures"]
+    admin_id: UserId
+
+
+class ReopenRequest(Contract):
+    """Remove a closure: its slots can be booked again."""
+
+    operation: Literal["reopen"]
+    admin_id: UserId
+    closure_id: ClosureId
+
+
 class BookingRequest(
     RootModel[
         Annotated[
-            BookRequest | ListBookingsRequest | BookingByIdRequest | MoveBookingRequest,
+            BookRequest
+            | ListBookingsRequest
+            | BookingByIdRequest
+            | MoveBookingRequest
+            | HistoryRequest
+            | AdminBookingRequest
+            | DaySheetRequest
+            | CloseRequest
+            | ClosuresRequest
+            | ReopenRequest,
             Field(discriminator="operation"),
         ]
     ]
 ):
-    """The booking service's event: book (default), list, get, cancel or move, always for one user."""
+    """The booking service's event: book (default), list, get, cancel, move or history, always for one user;
+    or one of the admin operations (admin_get, admin_cancel, day_sheet, close, closures, reopen), for an
+    admin the orchestrator has checked."""
 
     @model_validator(mode="before")
     @classmethod
@@ -297,6 +403,8 @@ class Booking(BaseModel):
     status: Literal["confirmed", "cancelled"] = "confirmed"
     sequence: int = Field(default=0, ge=0, description="Grows with every change (a move, the cancel): the invite's.")
     cancelled_at: dt.datetime | None = Field(default=None, description="When it was cancelled (UTC), if it was.")
+    cancelled_by: Canceller | None = Field(default=None, description="Who cancelled it: its holder, an admin, a closure.")
+    cancel_reason: str | None = Field(default=None, description="Why an admin or a closure cancelled it.")
     already_held: bool = Field(
         default=False, description="True when the person already held this very slot: nothing new was booked."
     )
@@ -306,6 +414,57 @@ class Booking(BaseModel):
 class BookingList(BaseModel):
     bookings: list[Booking]
     message: str
+
+
+class BookingPage(BaseModel):
+    """One page of a history, and the cursor of the next (None: this is the last)."""
+
+    when: HistoryWhen
+    bookings: list[Booking]
+    next_cursor: str | None = None
+    message: str
+
+
+class Closure(BaseModel):
+    closure_id: str
+    court: str | None = Field(description="None: the whole facility.")
+    start: str = Field(description="Wall time in the facility's zone, YYYY-MM-DDTHH:MM.")
+    end: str
+    reason: str
+    created_by: str
+    created_at: dt.datetime
+    complete: bool = Field(default=True, description="False: creating it was interrupted; delete it or close again.")
+
+
+class ClosureResult(BaseModel):
+    """A new closure, the bookings inside it, and those it cancelled (cancel_affected)."""
+
+    closure: Closure
+    affected: list[Booking] = Field(default_factory=list, description="Bookings inside it, still standing.")
+    cancelled: list[Booking] = Field(default_factory=list, description="Bookings inside it, cancelled by it.")
+    message: str
+
+
+class ClosureList(BaseModel):
+    closures: list[Closure]
+    message: str
+
+
+class DaySheet(BaseModel):
+    date: dt.date
+    hours: str | None = Field(description='That day\'s opening hours, "08:00-20:00"; None: closed all day.')
+    bookings: list[Booking] = Field(description="Every booking of the day, by time then court, with its holder.")
+    closures: list[Closure] = Field(default_factory=list)
+    message: str
+
+
+class Notice(BaseModel):
+    """Something that happened to a person's booking without them: told in their next chat answer."""
+
+    kind: Literal["cancelled_by_closure", "cancelled_by_admin"]
+    booking: Booking
+    message: str
+    at: dt.datetime
 
 
 # --- envelope -----------------------------------------------------------------
@@ -331,7 +490,18 @@ class Failure(BaseModel):
 # --- orchestrator (HTTP) --------------------------------------------------------
 
 ChatStatus = Literal[
-    "booked", "moved", "alternatives", "available", "unavailable", "needs_input", "bookings", "cancelled", "declined"
+    "booked",
+    "moved",
+    "alternatives",
+    "available",
+    "unavailable",
+    "needs_input",
+    "bookings",
+    "cancelled",
+    "declined",
+    "history",
+    "closed",
+    "refused",
 ]
 _CONVERSATION_ID = re.compile(r"[A-Za-z0-9\-]{0,64}")
 
@@ -387,6 +557,9 @@ class ChatResponse(BaseModel):
         default_factory=list, description='Offered slots, in the order the answer names them ("the second one" is [1]).'
     )
     bookings: list[Booking] = Field(default_factory=list, description="The caller's bookings (list, cancel).")
+    notices: list[Notice] = Field(
+        default_factory=list, description="What happened to the caller's bookings since their last chat answer."
+    )
 
 
 # The conversation's context names slots and bookings, defined after it.
