@@ -20,6 +20,7 @@ FACILITY_TIMEZONE = "FACILITY_TIMEZONE"
 COURTS = "COURTS"
 OPENING_TIME = "OPENING_TIME"
 CLOSING_TIME = "CLOSING_TIME"
+OPENING_HOURS = "OPENING_HOURS"
 SLOT_MINUTES = "SLOT_MINUTES"
 BOOKING_HORIZON_DAYS = "BOOKING_HORIZON_DAYS"
 OPENAI_MODEL = "OPENAI_MODEL"
@@ -29,6 +30,10 @@ OPENAI_API_KEY_PARAMETER = "OPENAI_API_KEY_PARAMETER"
 OPENAI_API_KEY_SECRET = "OPENAI_API_KEY_SECRET"  # noqa: S105 - a variable name, not a secret
 OPENAI_TIMEOUT_SECONDS = "OPENAI_TIMEOUT_SECONDS"
 MAX_ACTIVE_BOOKINGS = "MAX_ACTIVE_BOOKINGS"
+MAX_BOOKINGS_PER_WEEK = "MAX_BOOKINGS_PER_WEEK"
+CANCEL_CUTOFF_MINUTES = "CANCEL_CUTOFF_MINUTES"
+ADMIN_GROUP = "ADMIN_GROUP"
+GROUPS_CLAIM = "GROUPS_CLAIM"
 AUTH_MODE = "AUTH_MODE"
 IDEMPOTENCY_TABLE_NAME = "IDEMPOTENCY_TABLE_NAME"
 IDEMPOTENCY_EXPIRY_SECONDS = "IDEMPOTENCY_EXPIRY_SECONDS"
@@ -70,13 +75,21 @@ def _hhmm(name: str, default: str) -> time:
 
 
 def _positive_int(name: str, default: str) -> int:
+    value = _whole_number(name, default)
+    if value <= 0:
+        raise ConfigurationError(f"{name}={_get(name, default)!r} must be greater than zero")
+    return value
+
+
+def _whole_number(name: str, default: str) -> int:
+    """A whole number, zero or more."""
     raw = _get(name, default)
     try:
         value = int(raw)
     except ValueError as exc:
         raise ConfigurationError(f"{name}={raw!r} is not a whole number") from exc
-    if value <= 0:
-        raise ConfigurationError(f"{name}={raw!r} must be greater than zero")
+    if value < 0:
+        raise ConfigurationError(f"{name}={raw!r} must not be negative")
     return value
 
 
@@ -91,6 +104,8 @@ class Facility:
     slot_minutes: int
     horizon_days: int
     max_active_bookings: int = 3
+    max_bookings_per_week: int | None = None  # None: no weekly limit
+    cancel_cutoff_minutes: int = 120  # a holder may cancel or move up to this long before the start
 
     @classmethod
     def from_env(cls) -> Facility:
@@ -112,6 +127,8 @@ class Facility:
             slot_minutes=_positive_int(SLOT_MINUTES, "60"),
             horizon_days=_positive_int(BOOKING_HORIZON_DAYS, "14"),
             max_active_bookings=_positive_int(MAX_ACTIVE_BOOKINGS, "3"),
+            max_bookings_per_week=_whole_number(MAX_BOOKINGS_PER_WEEK, "0") or None,
+            cancel_cutoff_minutes=_whole_number(CANCEL_CUTOFF_MINUTES, "120"),
         )
         facility.validate()
         return facility
@@ -184,6 +201,16 @@ def conversation_idle_minutes() -> int:
 def history_retention_days() -> int:
     """How long a cancelled booking's record is kept after its start, then removed by TTL (default 400 days)."""
     return _positive_int(HISTORY_RETENTION_DAYS, "400")
+
+
+def admin_group() -> str:
+    """The group whose members are the club's admins (default `admins`)."""
+    return _get(ADMIN_GROUP, "admins")
+
+
+def groups_claim() -> str:
+    """The verified token claim that lists a caller's groups (default Cognito's `cognito:groups`)."""
+    return _get(GROUPS_CLAIM, "cognito:groups")
 
 
 def function_name(variable: str) -> str:
