@@ -100,8 +100,8 @@ bench-conversations: $(STAMP) ## the chat on the labelled multi-turn conversatio
 load: $(STAMP) ## drive a running API with 100 concurrent chats (make run first; ARGS="--scenario distinct")
 	$(PY) benchmarks/load.py $(ARGS)
 
-token: $(STAMP) ## a signed JWT for the local API in sign-in mode (USER_ID=alice); see README
-	@$(PY) -m local.token $(if $(USER_ID),--user $(USER_ID)) $(ARGS)
+token: $(STAMP) ## a signed JWT for the local API in sign-in mode (USER_ID=alice; ADMIN=1 for the club's staff)
+	@$(PY) -m local.token $(if $(USER_ID),--user $(USER_ID)) $(if $(filter 1,$(ADMIN)),--admin) $(ARGS)
 
 fuzz-api: $(STAMP) ## schemathesis against a running local API from its OpenAPI description (make run first)
 	$(PY) benchmarks/fuzz_api.py $(ARGS)

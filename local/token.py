@@ -6,12 +6,16 @@ Prints only the token, so it fits in a header:
 
 The token is signed with the local key (.local-data/jwt-signing-key.pem, made on
 first use) for the local issuer and audience, which is what the local stack
-checks when it runs with `--auth jwt`. The user is the token's `sub`.
+checks when it runs with `--auth jwt`. The user is the token's `sub`. With
+`--admin` (`make token USER_ID=staff ADMIN=1`) its `cognito:groups` claim names
+the admin group (ADMIN_GROUP, default admins), as Cognito's token for a member of
+that group would: that person is one of the club's staff.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +30,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--minutes", type=float, default=DEFAULT_MINUTES, help=f"how long it is valid (default {DEFAULT_MINUTES})"
     )
+    parser.add_argument(
+        "--admin", action="store_true", help="one of the club's staff: the groups claim names the admin group"
+    )
     parser.add_argument("--expired", action="store_true", help="a token that expired a minute ago (to see a 401)")
     parser.add_argument("--audience", default=LOCAL_AUDIENCE, help=f"its aud claim (default {LOCAL_AUDIENCE})")
     parser.add_argument("--issuer", default=LOCAL_ISSUER, help=f"its iss claim (default {LOCAL_ISSUER})")
@@ -33,6 +40,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--jwt-key", type=Path, default=DEFAULT_KEY_PATH, metavar="FILE", help="the signing key (default %(default)s)"
     )
     return parser.parse_args(argv)
+
+
+def admin_claims() -> dict[str, object]:
+    """The claim that makes a token's holder an admin, named as the stack reads it (GROUPS_CLAIM, ADMIN_GROUP)."""
+    claim = os.environ.get("GROUPS_CLAIM", "").strip() or "cognito:groups"
+    group = os.environ.get("ADMIN_GROUP", "").strip() or "admins"
+    return {claim: [group]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             audience=args.audience,
             issuer=args.issuer,
             key_path=args.jwt_key,
+            claims=admin_claims() if args.admin else None,
         )
     except KeyFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
