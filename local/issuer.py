@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from .jwt_auth import DEFAULT_KEY_PATH, LOCAL_AUDIENCE, LOCAL_ISSUER, mint
+from .jwt_auth import DEFAULT_KEY_PATH, LOCAL_AUDIENCE, LOCAL_ISSUER, admin_claims, mint
 
 PREFIX = "/local-issuer/"
 AUTHORIZE = f"{PREFIX}oauth2/authorize"
@@ -130,6 +130,7 @@ class Grant:
     request: AuthorizationRequest
     user: str
     expires: float
+    staff: bool = False  # signed in as one of the club's staff: the tokens name the admin group
 
 
 class LocalIssuer:
@@ -211,8 +212,10 @@ class LocalIssuer:
         with self._lock:
             now = self.clock()
             self._codes = {key: grant for key, grant in self._codes.items() if grant.expires > now}
-            self._codes[code] = Grant(request, user, now + CODE_SECONDS)
-        self._say(f"signed in {user}: a code for {request.redirect_uri}, valid {CODE_SECONDS} s, once")
+            staff = values.get("staff") == "yes"
+            self._codes[code] = Grant(request, user, now + CODE_SECONDS, staff)
+        who = f"{user} (staff)" if staff else user
+        self._say(f"signed in {who}: a code for {request.redirect_uri}, valid {CODE_SECONDS} s, once")
         return redirect_to(request.redirect_uri, {"code": code, "state": request.state})
 
     def _authorization_request(self, values: dict[str, str]) -> AuthorizationRequest:
@@ -272,6 +275,8 @@ class LocalIssuer:
     <input id="username" name="username" autocomplete="username" required maxlength="128"
            autocapitalize="none" spellcheck="false" value="{escape(user)}" aria-describedby="{described}"{invalid}>
     <p id="rule" class="rule">{RULE}</p>
+    <label class="staff"><input type="checkbox" name="staff" value="yes">
+      One of the club's staff (the admin group)</label>
     <button type="submit">Sign in</button>
   </form>
 </main>
@@ -285,13 +290,16 @@ class LocalIssuer:
     def _token(self, headers: dict[str, str], body: bytes) -> Response:
         cors = self._cors(headers)
         try:
-            user, request = self._exchange(headers, body)
+            user, request, staff = self._exchange(headers, body)
         except TokenError as exc:
             self._say(f"token refused: {exc.error}: {exc.description}")
             answer = {"error": exc.error, "error_description": exc.description}
             return 400, {**JSON_HEADERS, **cors}, json.dumps(answer).encode()
-        access = self._mint(user, {"token_use": "access", "client_id": request.client_id, "scope": request.scope})
-        id_claims = {"token_use": "id", "auth_time": int(time.time()), "nonce": request.nonce}
+        groups = admin_claims() if staff else {}  # Cognito puts cognito:groups in both tokens
+        access = self._mint(
+            user, {"token_use": "access", "client_id": request.client_id, "scope": request.scope, **groups}
+        )
+        id_claims = {"token_use": "id", "auth_time": int(time.time()), "nonce": request.nonce, **groups}
         tokens = {
             "access_token": access,
             "id_token": self._mint(user, {**id_claims, "cognito:username": user}),
@@ -301,8 +309,8 @@ class LocalIssuer:
         self._say(f"tokens issued for {user} (valid {TOKEN_MINUTES} minutes)")
         return 200, {**JSON_HEADERS, **cors}, json.dumps(tokens).encode()
 
-    def _exchange(self, headers: dict[str, str], body: bytes) -> tuple[str, AuthorizationRequest]:
-        """(user, the authorization request) the code stands for; the code is used up whatever the outcome."""
+    def _exchange(self, headers: dict[str, str], body: bytes) -> tuple[str, AuthorizationRequest, bool]:
+        """(user, the authorization request, staff) the code stands for; the code is used up whatever the outcome."""
         if not is_form(headers):
             raise TokenError("invalid_request", f"the token request is sent as {FORM}")
         try:
@@ -332,7 +340,7 @@ class LocalIssuer:
             raise TokenError("invalid_grant", "redirect_uri is not the one the code was issued for")
         if not hmac.compare_digest(s256(verifier), request.code_challenge):
             raise TokenError("invalid_grant", "code_verifier does not match the code_challenge")
-        return grant.user, request
+        return grant.user, request, grant.staff
 
     def _mint(self, user: str, claims: dict[str, object]) -> str:
         return mint(
@@ -462,6 +470,8 @@ h1 { font-size: 1.5rem; margin-top: 0; }
 .rule { font-size: .9rem; color: #444; margin-top: .25rem; }
 label { display: block; font-weight: 600; margin-top: 1rem; }
 input { font: inherit; width: 100%; box-sizing: border-box; padding: .5rem; border: 1px solid #555; }
+.staff { font-weight: 400; display: flex; gap: .5rem; align-items: center; }
+.staff input { width: auto; }
 button { font: inherit; margin-top: 1rem; padding: .5rem 1.25rem; background: #0b5394; color: #fff; border: 0; }
 input:focus-visible, button:focus-visible { outline: 3px solid #e07000; outline-offset: 2px; }
 """

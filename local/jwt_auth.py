@@ -148,6 +148,13 @@ def mint(
     return jwt.encode(payload, key, algorithm=SIGNING_ALGORITHM, headers=headers)
 
 
+def admin_claims() -> dict[str, object]:
+    """The claim that makes a token's holder an admin, named as the stack reads it (GROUPS_CLAIM, ADMIN_GROUP)."""
+    claim = os.environ.get("GROUPS_CLAIM", "").strip() or "cognito:groups"
+    group = os.environ.get("ADMIN_GROUP", "").strip() or "admins"
+    return {claim: [group]}
+
+
 # --- validating ---------------------------------------------------------------------------
 class LocalJwtAuthorizer:
     """The local stack's JWT authorizer: `authorizer(lower-cased headers)` -> the authorizer block or None."""

@@ -15,11 +15,18 @@ that group would: that person is one of the club's staff.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from .jwt_auth import DEFAULT_KEY_PATH, DEFAULT_MINUTES, LOCAL_AUDIENCE, LOCAL_ISSUER, KeyFileError, mint
+from .jwt_auth import (
+    DEFAULT_KEY_PATH,
+    DEFAULT_MINUTES,
+    LOCAL_AUDIENCE,
+    LOCAL_ISSUER,
+    KeyFileError,
+    admin_claims,
+    mint,
+)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -40,13 +47,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--jwt-key", type=Path, default=DEFAULT_KEY_PATH, metavar="FILE", help="the signing key (default %(default)s)"
     )
     return parser.parse_args(argv)
-
-
-def admin_claims() -> dict[str, object]:
-    """The claim that makes a token's holder an admin, named as the stack reads it (GROUPS_CLAIM, ADMIN_GROUP)."""
-    claim = os.environ.get("GROUPS_CLAIM", "").strip() or "cognito:groups"
-    group = os.environ.get("ADMIN_GROUP", "").strip() or "admins"
-    return {claim: [group]}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -260,6 +260,20 @@ def test_sign_in_with_pkce_gives_tokens_the_stack_accepts_as_that_user(stack: Lo
     assert "used" in refused(again, "invalid_grant")
 
 
+def test_staff_sign_in_names_the_admin_group_in_both_tokens_and_others_do_not(stack: LocalStack) -> None:
+    form = Form(Client(stack).authorize().text)
+    staff_box = next(i for i in form.inputs if i.get("name") == "staff")
+    assert (staff_box["type"], staff_box["value"]) == ("checkbox", "yes")
+    for fields, groups in (({"staff": "yes"}, ["admins"]), ({}, None)):
+        client = Client(stack)
+        signed_in = client.sign_in("desk", **fields)
+        assert signed_in.status == 302, signed_in.text
+        tokens = client.exchange(signed_in.location[1]["code"][0]).json()
+        for name in ("access_token", "id_token"):
+            claims = jwt.decode(tokens[name], options={"verify_signature": False})
+            assert claims.get("cognito:groups") == groups, (name, claims)
+
+
 def test_each_sign_in_gets_its_own_code(stack: LocalStack) -> None:
     client = Client(stack)
     assert client.code("ann") != client.code("ann")
