@@ -87,6 +87,7 @@ def test_least_privilege() -> None:
         "lambda:InvokeFunction",
         "dynamodb:PutItem",
         "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
     }
@@ -96,13 +97,27 @@ def test_least_privilege() -> None:
     assert orchestrator_tables == [{"Fn::GetAtt": ["IdempotencyTable", "Arn"]}]  # never the bookings table
     conversation = [s for s in statements("OrchestratorFunction") if s["Sid"] == "ConversationState"]
     assert [(set(s["Action"]), s["Resource"]) for s in conversation] == [
-        ({"dynamodb:GetItem", "dynamodb:PutItem"}, {"Fn::GetAtt": ["ConversationsTable", "Arn"]})
+        (
+            {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"},
+            {"Fn::GetAtt": ["ConversationsTable", "Arn"]},
+        )
+    ]
+    # The booking function reaches the conversations table only to leave a holder a notice: INBOX# keys only.
+    inbox = [s for s in statements("BookingFunction") if s["Resource"] == {"Fn::GetAtt": ["ConversationsTable", "Arn"]}]
+    assert [(s["Action"], s["Condition"]) for s in inbox] == [
+        ("dynamodb:UpdateItem", {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["INBOX#*"]}})
+    ]
+    history = [s for s in statements("BookingFunction") if s["Sid"] == "ReadHistory"]
+    assert [(s["Action"], s["Resource"]) for s in history] == [
+        ("dynamodb:Query", {"Fn::Sub": "${BookingsTable.Arn}/index/History"})
     ]
     invoke = statements("OrchestratorFunction")[0]["Resource"]
     assert invoke == [{"Fn::GetAtt": [f, "Arn"]} for f in FUNCTIONS[:3]]
     for function in FUNCTIONS:
-        policy_text = json.dumps(template.load_template()["Resources"][function]["Properties"].get("Policies", []))
-        assert "*" not in policy_text.replace("-??????", ""), function
+        policies = template.load_template()["Resources"][function]["Properties"].get("Policies", [])
+        policy_text = json.dumps(policies)
+        # No wildcard but a secret's suffix, and the INBOX#* key condition asserted above.
+        assert "*" not in policy_text.replace("-??????", "").replace('"INBOX#*"', ""), function
         assert "dynamodb:Scan" not in policy_text
 
 
@@ -113,12 +128,14 @@ def test_only_table_users_see_the_table_name() -> None:
     assert with_idempotency == {"BookingFunction", "OrchestratorFunction"}
 
 
-def test_conversations_expire_by_ttl_and_only_the_orchestrator_sees_them() -> None:
+def test_conversations_expire_by_ttl_and_only_the_orchestrator_reads_them() -> None:
     table = template.load_template()["Resources"]["ConversationsTable"]["Properties"]
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert table["SSESpecification"] == {"SSEEnabled": True}
     specs = template.functions({})
-    assert {f for f, s in specs.items() if "CONVERSATIONS_TABLE_NAME" in s.environment} == {"OrchestratorFunction"}
+    # The booking function has the name only to leave notices in holders' inboxes (IAM: INBOX# keys, UpdateItem).
+    named = {f for f, s in specs.items() if "CONVERSATIONS_TABLE_NAME" in s.environment}
+    assert named == {"OrchestratorFunction", "BookingFunction"}
 
 
 def test_only_the_intent_parser_carries_openai() -> None:
@@ -152,6 +169,13 @@ ROUTES = {
     ("GET", "/bookings/{booking_id}/calendar"),
     ("GET", "/"),
     ("GET", "/app/{file}"),
+    # The club's staff (the orchestrator refuses anyone outside the admin group).
+    ("GET", "/closures"),
+    ("POST", "/closures"),
+    ("DELETE", "/closures/{closure_id}"),
+    ("GET", "/admin/day"),
+    ("GET", "/admin/bookings/{booking_id}"),
+    ("DELETE", "/admin/bookings/{booking_id}"),
 }
 # The page and its files are public: the page is what signs a person in.
 PUBLIC = {("GET", "/health"), ("GET", "/swagger"), ("GET", "/"), ("GET", "/app/{file}")}
@@ -177,3 +201,17 @@ def test_every_route_but_health_swagger_and_the_page_needs_a_token_when_sign_in_
 def test_the_orchestrator_knows_the_auth_mode_so_it_fails_closed() -> None:
     env = template.functions({})["OrchestratorFunction"].environment
     assert env["AUTH_MODE"] == "jwt"
+
+
+def test_history_is_an_index_of_booking_items_and_everything_expires_by_ttl() -> None:
+    props = template.load_template()["Resources"]["BookingsTable"]["Properties"]
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    [index] = props["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == "History"
+    assert [(k["AttributeName"], k["KeyType"]) for k in index["KeySchema"]] == [
+        ("history_pk", "HASH"),
+        ("history_sk", "RANGE"),
+    ]
+    # The local stack and the tests create the table from this same definition, index included.
+    definition = template.table_definition("BookingsTable", "t")
+    assert definition["GlobalSecondaryIndexes"] == props["GlobalSecondaryIndexes"]
