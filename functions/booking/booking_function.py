@@ -1,17 +1,27 @@
-"""Booking Lambda: a user's bookings on DynamoDB (conditional writes, no AI).
+"""Booking Lambda: a user's bookings on DynamoDB (conditional writes, no AI), and the club staff's operations.
 
-Operations (the event's `operation`, default "book"):
-- book   {"slot_id", "user_id", "duration_minutes"?, "idempotency_key"?}
-- list   {"operation": "list", "user_id"}                  upcoming bookings of the user
-- get    {"operation": "get", "user_id", "booking_id"}     a cancelled one too (status "cancelled")
-- cancel {"operation": "cancel", "user_id", "booking_id"}  again: the cancelled booking, nothing written
-- move   {"operation": "move", "user_id", "booking_id", "slot_id", "duration_minutes"?}   atomically;
-         a cancelled booking is CANCELLED
-Every operation acts for exactly one user; another user's booking is NOT_FOUND.
+Operations (the event's `operation`, default "book"), each for exactly one user:
+- book     {"slot_id", "user_id", "duration_minutes"?, "idempotency_key"?}
+- list     {"operation": "list", "user_id"}                  upcoming bookings of the user
+- get      {"operation": "get", "user_id", "booking_id"}     a cancelled one too (status "cancelled")
+- cancel   {"operation": "cancel", "user_id", "booking_id"}  again: the cancelled booking, nothing written
+- move     {"operation": "move", "user_id", "booking_id", "slot_id", "duration_minutes"?}   atomically;
+           a cancelled booking is CANCELLED
+- history  {"operation": "history", "user_id", "when"?, "since"?, "until"?, "cursor"?, "limit"?}
+           upcoming, past (the default) or cancelled, newest first, a page at a time
+Another user's booking is NOT_FOUND. For an admin the orchestrator has checked (`admin_id`):
+- admin_get     {"operation": "admin_get", "admin_id", "booking_id"}      anyone's, with who cancelled it
+- admin_cancel  {"operation": "admin_cancel", "admin_id", "booking_id", "reason"?}   the holder is told
+- day_sheet     {"operation": "day_sheet", "admin_id", "date"}            every booking of a day, its holder
+- close         {"operation": "close", "admin_id", "court"?, "start", "end", "reason", "cancel_affected"?}
+- closures      {"operation": "closures", "admin_id"}
+- reopen        {"operation": "reopen", "admin_id", "closure_id"}
+Every admin change (admin_cancel, close, reopen) logs one structured `audit` line.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -22,9 +32,24 @@ from pydantic import BaseModel
 from courtbooking import config, idempotency, observability
 from courtbooking.aws import dynamodb_client
 from courtbooking.booking_service import BookingService
+from courtbooking.clock import utc_now
+from courtbooking.closures import ClubAdmin
 from courtbooking.envelope import service_handler
-from courtbooking.errors import SlotTaken
-from courtbooking.models import Booking, BookingRequest, BookRequest, ListBookingsRequest, MoveBookingRequest
+from courtbooking.errors import ServiceError, SlotTaken
+from courtbooking.models import (
+    AdminBookingRequest,
+    Booking,
+    BookingByIdRequest,
+    BookingRequest,
+    BookRequest,
+    CloseRequest,
+    ClosuresRequest,
+    DaySheetRequest,
+    HistoryRequest,
+    ListBookingsRequest,
+    MoveBookingRequest,
+    ReopenRequest,
+)
 
 logger = Logger()
 tracer = Tracer()
@@ -33,7 +58,9 @@ metrics = observability.metrics()
 
 @lru_cache(maxsize=1)
 def booking_service() -> BookingService:
-    return BookingService(dynamodb_client(), config.table_name(), config.facility())
+    return BookingService(
+        dynamodb_client(), config.table_name(), config.facility(), inbox_table=config.conversations_table_name()
+    )
 
 
 def book(request: BookRequest) -> Booking:
@@ -56,24 +83,102 @@ def book(request: BookRequest) -> Booking:
     return Booking.model_validate(answer)
 
 
+def move(request: MoveBookingRequest) -> Booking:
+    moved = booking_service().move(request.user_id, request.booking_id, request.slot_id, request.duration_minutes)
+    logger.info("moved", extra={"booking_id": moved.booking_id, "slot_id": request.slot_id})
+    return moved
+
+
+def by_id(request: BookingByIdRequest) -> Booking:
+    if request.operation == "get":
+        return booking_service().get(request.user_id, request.booking_id)
+    cancelled = booking_service().cancel(request.user_id, request.booking_id)
+    logger.info("cancelled", extra={"booking_id": cancelled.booking_id})
+    return cancelled
+
+
+def history(request: HistoryRequest) -> BaseModel:
+    return booking_service().history(
+        request.user_id, request.when, request.since, request.until, request.cursor, request.limit
+    )
+
+
+def admin_booking(request: AdminBookingRequest) -> Booking:
+    service = booking_service()
+    if request.operation == "admin_get":
+        return service.get_any(request.booking_id)
+
+    def cancel() -> Booking:
+        holder = service.get_any(request.booking_id).user_id
+        return service.cancel(holder, request.booking_id, by="admin", by_id=request.admin_id, reason=request.reason)
+
+    return audited(
+        request.admin_id,
+        "cancel_booking",
+        cancel,
+        lambda cancelled: {"bookings": [cancelled.booking_id]},
+        booking_id=request.booking_id,
+        reason=request.reason,
+    )
+
+
+def close(request: CloseRequest) -> BaseModel:
+    return audited(
+        request.admin_id,
+        "close",
+        lambda: ClubAdmin(booking_service()).close(request),
+        lambda made: {
+            "closure_id": made.closure.closure_id,
+            "bookings": [b.booking_id for b in (*made.affected, *made.cancelled)],
+            "cancelled": [b.booking_id for b in made.cancelled],
+        },
+        **request.model_dump(mode="json", include={"court", "start", "end", "reason", "cancel_affected"}),
+    )
+
+
+def reopen(request: ReopenRequest) -> BaseModel:
+    return audited(
+        request.admin_id,
+        "reopen",
+        lambda: ClubAdmin(booking_service()).reopen(request.closure_id),
+        lambda _closure: {"bookings": []},
+        closure_id=request.closure_id,
+    )
+
+
+def audited(
+    admin_id: str, action: str, act: Callable[[], Any], told: Callable[[Any], dict[str, Any]], **details: Any
+) -> Any:
+    """Do an admin's change and log one `audit` line of it: who, what, when, the bookings affected (`told`
+    of the answer), and how it ended: done, or the refusal's code."""
+    line = {"admin": admin_id, "action": action, "at": utc_now().isoformat(), **details}
+    try:
+        answer = act()
+    except ServiceError as refused:
+        logger.info("audit", extra={"audit": {**line, "bookings": [], "outcome": str(refused.code)}})
+        raise
+    logger.info("audit", extra={"audit": {**line, **told(answer), "outcome": "done"}})
+    return answer
+
+
+OPERATIONS: dict[type[BaseModel], Callable[[Any], BaseModel]] = {
+    BookRequest: book,
+    ListBookingsRequest: lambda r: booking_service().upcoming(r.user_id),
+    BookingByIdRequest: by_id,
+    MoveBookingRequest: move,
+    HistoryRequest: history,
+    AdminBookingRequest: admin_booking,
+    DaySheetRequest: lambda r: ClubAdmin(booking_service()).day_sheet(r.date),
+    CloseRequest: close,
+    ClosuresRequest: lambda _r: ClubAdmin(booking_service()).closures(),
+    ReopenRequest: reopen,
+}
+
+
 @service_handler(BookingRequest, logger.set_correlation_id)
 def _handle(request: BookingRequest) -> BaseModel:
     operation = request.root
-    if isinstance(operation, BookRequest):
-        return book(operation)
-    if isinstance(operation, ListBookingsRequest):
-        return booking_service().upcoming(operation.user_id)
-    if isinstance(operation, MoveBookingRequest):
-        moved = booking_service().move(
-            operation.user_id, operation.booking_id, operation.slot_id, operation.duration_minutes
-        )
-        logger.info("moved", extra={"booking_id": moved.booking_id, "slot_id": operation.slot_id})
-        return moved
-    if operation.operation == "get":
-        return booking_service().get(operation.user_id, operation.booking_id)
-    cancelled = booking_service().cancel(operation.user_id, operation.booking_id)
-    logger.info("cancelled", extra={"booking_id": cancelled.booking_id})
-    return cancelled
+    return OPERATIONS[type(operation)](operation)
 
 
 @logger.inject_lambda_context

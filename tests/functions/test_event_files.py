@@ -85,6 +85,29 @@ EXPECTED: dict[str, tuple[str, Callable[[Any], bool]]] = {
     # it is refused, naming the id;
     # test_the_move_event_moves_the_booking_it_is_given below fills in a real one.
     "booking_move.json": ("BookingFunction", refused("NOT_FOUND", "00000000-0000-4000-8000-000000000000")),
+    "booking_history.json": (
+        "BookingFunction",
+        ok(lambda d: (d["when"], d["bookings"], d["next_cursor"]) == ("past", [], None) and "played" in d["message"]),
+    ),
+    # The admin events as written name no real booking or closure (the tests below fill real ones in).
+    "booking_admin_get.json": ("BookingFunction", refused("NOT_FOUND", "There is no booking with id 00000000-")),
+    "booking_admin_cancel.json": ("BookingFunction", refused("NOT_FOUND", "There is no booking with id 00000000-")),
+    "booking_reopen.json": ("BookingFunction", refused("NOT_FOUND", "00000000-0000-4000-8000-000000000000")),
+    "booking_close.json": (
+        "BookingFunction",
+        ok(
+            lambda d: (
+                (d["closure"]["court"], d["closure"]["reason"], d["closure"]["complete"])
+                == ("Court B", "coaching", True)
+                and d["closure"]["start"] == events.load("booking_close.json")["start"]
+            )
+        ),
+    ),
+    "booking_closures.json": ("BookingFunction", ok(lambda d: d["closures"] == [] and d["message"] == "No closures.")),
+    "booking_day_sheet.json": (
+        "BookingFunction",
+        ok(lambda d: d["date"] == tomorrow() and d["bookings"] == [] and d["hours"] is not None),
+    ),
     "orchestrator_chat_book.json": (
         "OrchestratorFunction",
         http(200, lambda b: b["status"] == "booked" and b["booking"]["user_id"] == "alice"),
@@ -124,7 +147,94 @@ def test_the_move_event_moves_the_booking_it_is_given(
     assert slots == [("Court B", "17:00")]
 
 
-@pytest.mark.parametrize("name", ["intent_parser_empty_message.json", "booking_missing_user.json", "booking_move.json"])
+def audit_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
+    """The `audit` lines the functions logged (each record's structured `audit` field)."""
+    return [record.__dict__["audit"] for record in caplog.records if record.getMessage() == "audit"]
+
+
+def test_the_admin_events_cancel_the_booking_they_are_given_and_tell_its_holder(
+    handlers: dict[str, Handler], dynamodb: Any, table_name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    booked = handlers["BookingFunction"](events.load("booking_slot.json"))["data"]
+    seen = handlers["BookingFunction"]({**events.load("booking_admin_get.json"), "booking_id": booked["booking_id"]})
+    assert (seen["data"]["user_id"], seen["data"]["status"]) == ("alice", "confirmed")
+    caplog.clear()
+    event = {**events.load("booking_admin_cancel.json"), "booking_id": booked["booking_id"]}
+    cancelled = handlers["BookingFunction"](event)["data"]
+    assert (cancelled["status"], cancelled["cancelled_by"], cancelled["cancelled_by_id"]) == (
+        "cancelled",
+        "admin",
+        "staff",
+    )
+    assert cancelled["cancel_reason"] == "the court is being repaired"
+    (audit,) = audit_lines(caplog)
+    assert (audit["admin"], audit["action"], audit["bookings"], audit["outcome"]) == (
+        "staff",
+        "cancel_booking",
+        [booked["booking_id"]],
+        "done",
+    )
+    assert dt.datetime.fromisoformat(audit["at"]).tzinfo is not None
+    inbox = dynamodb.get_item(
+        TableName=f"conversations-{table_name}", Key={"id": {"S": "INBOX#alice"}}, ConsistentRead=True
+    )["Item"]
+    (notice,) = [json.loads(n["S"]) for n in inbox["notices"]["L"]]
+    assert (notice["kind"], notice["booking"]["booking_id"]) == ("cancelled_by_admin", booked["booking_id"])
+    assert notice["message"].endswith("was cancelled by the club: the court is being repaired.")
+    mine = handlers["BookingFunction"]({"operation": "get", "user_id": "alice", "booking_id": booked["booking_id"]})
+    assert (mine["data"]["cancelled_by"], mine["data"]["cancelled_by_id"]) == ("admin", None)
+    history = handlers["BookingFunction"]({"operation": "history", "user_id": "alice", "when": "cancelled"})["data"]
+    assert [b["booking_id"] for b in history["bookings"]] == [booked["booking_id"]]
+
+
+def test_the_close_event_lists_its_closure_and_the_reopen_event_removes_the_one_it_is_given(
+    handlers: dict[str, Handler], dynamodb: Any, table_name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    made = handlers["BookingFunction"](events.load("booking_close.json"))["data"]
+    closure_id = made["closure"]["closure_id"]
+    listed = handlers["BookingFunction"](events.load("booking_closures.json"))["data"]
+    assert [c["closure_id"] for c in listed["closures"]] == [closure_id]
+    day = events.load("booking_close.json")["start"][:10]
+    sheet = handlers["BookingFunction"]({**events.load("booking_day_sheet.json"), "date": day})["data"]
+    assert [c["closure_id"] for c in sheet["closures"]] == [closure_id]
+    refused = handlers["BookingFunction"]({"slot_id": f"{day}T15:00|Court B", "user_id": "alice"})
+    assert refused["error"]["code"] == "CLOSED"
+    reopened = handlers["BookingFunction"]({**events.load("booking_reopen.json"), "closure_id": closure_id})["data"]
+    assert reopened["closure_id"] == closure_id
+    assert handlers["BookingFunction"](events.load("booking_closures.json"))["data"]["closures"] == []
+    assert handlers["BookingFunction"]({"slot_id": f"{day}T15:00|Court B", "user_id": "alice"})["success"] is True
+    audits = audit_lines(caplog)
+    assert [(a["action"], a["closure_id"], a["outcome"]) for a in audits] == [
+        ("close", closure_id, "done"),
+        ("reopen", closure_id, "done"),
+    ]
+    assert (audits[0]["court"], audits[0]["reason"], audits[0]["bookings"]) == ("Court B", "coaching", [])
+
+
+def test_a_refused_admin_change_is_audited_with_its_refusal(
+    handlers: dict[str, Handler], caplog: pytest.LogCaptureFixture
+) -> None:
+    handlers["BookingFunction"](events.load("booking_reopen.json"))
+    (audit,) = audit_lines(caplog)
+    assert (audit["admin"], audit["action"], audit["outcome"], audit["bookings"]) == (
+        "staff",
+        "reopen",
+        "NOT_FOUND",
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "intent_parser_empty_message.json",
+        "booking_missing_user.json",
+        "booking_move.json",
+        "booking_admin_get.json",
+        "booking_admin_cancel.json",
+        "booking_reopen.json",
+    ],
+)
 def test_refused_events_write_nothing(name: str, handlers: dict[str, Handler], dynamodb: Any, table_name: str) -> None:
     function, _ = EXPECTED[name]
     handlers[function](events.load(name))

@@ -37,6 +37,9 @@ ANSWER_FIELDS = (
     "booking",
     "impossible",
     "unknown_court",
+    "period",
+    "history",
+    "reason",
 )
 
 

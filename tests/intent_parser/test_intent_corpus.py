@@ -1,7 +1,8 @@
 """Accuracy of the offline parser over the labelled corpus (tests/intent_parser/corpus.jsonl).
 
 Each line: {"message", "now" (ISO instant), "timezone", "category",
-"expected": {"action", "date", "time", "window", "court", "duration_minutes"}}.
+"expected": {"action", "date", "time", "window", "court", "duration_minutes"}}; a history or a
+closure may also label its "period", "history" and "reason" (checked where labelled).
 The facility is the default one (Court A-C, 08:00-21:00, 60-minute slots) in the
 entry's time zone. `benchmarks/parser_benchmark.py` prints the same figures with
 timings and the dateparser reference.
@@ -22,6 +23,7 @@ from tests.intent_parser.fakes import instant, make_facility
 TARGET = 0.97
 HEADLINE = ("action", "date", "time")
 EVERY_FIELD = ("action", "date", "time", "window", "court", "duration_minutes")
+OWN_FIELDS = ("period", "history", "reason")  # a history's and a closure's, labelled where they matter
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +61,22 @@ def test_accuracy_on_every_field(corpus: list[dict[str, Any]], answers: list[dic
     assert accuracy >= 0.95, "\n".join(failures)
 
 
+def test_histories_and_closures_read_their_own_fields(
+    corpus: list[dict[str, Any]], answers: list[dict[str, Any]]
+) -> None:
+    labelled = [
+        (entry, got) for entry, got in zip(corpus, answers, strict=True) if set(OWN_FIELDS) & set(entry["expected"])
+    ]
+    assert len(labelled) >= 15
+    failures = [
+        f"{entry['message']!r}: {name} expected {entry['expected'][name]!r}, got {got[name]!r}"
+        for entry, got in labelled
+        for name in OWN_FIELDS
+        if name in entry["expected"] and got[name] != entry["expected"][name]
+    ]
+    assert failures == []
+
+
 # --- the corpus itself -----------------------------------------------------------------
 
 
@@ -89,8 +107,13 @@ def test_labels_are_well_formed(corpus: list[dict[str, Any]]) -> None:
         assert set(entry) == {"message", "now", "timezone", "category", "expected"}, entry
         assert instant(entry["now"]).tzinfo is not None
         expected = entry["expected"]
-        assert set(expected) == set(EVERY_FIELD), entry
-        assert expected["action"] in (None, "book", "check", "cancel", "list", "move"), entry
+        assert set(EVERY_FIELD) <= set(expected) <= {*EVERY_FIELD, *OWN_FIELDS}, entry
+        assert expected["action"] in (None, "book", "check", "cancel", "list", "move", "history", "close"), entry
+        assert expected.get("history") in (None, "past", "cancelled"), entry
+        if expected.get("period") is not None:
+            start, end = (dt.date.fromisoformat(expected["period"][k]) for k in ("start", "end"))
+            assert start <= end, entry
+            assert expected["date"] is None, entry
         if expected["date"] is not None:
             dt.date.fromisoformat(expected["date"])
         if expected["time"] is not None:

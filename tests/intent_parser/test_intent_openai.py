@@ -83,13 +83,16 @@ def test_request_is_strict_structured_output_at_temperature_zero(openai_server: 
     assert tuple(properties) == ANSWER_FIELDS
     assert set(schema["json_schema"]["schema"]["required"]) == set(properties)
     # strict mode: every field required, each new one nullable; the nested booking reference too
-    assert properties["action"]["anyOf"][0]["enum"] == ["book", "check", "cancel", "list", "move"]
+    assert properties["action"]["anyOf"][0]["enum"] == ["book", "check", "cancel", "list", "move", "history", "close"]
     assert properties["reply"]["anyOf"][0]["enum"] == ["yes", "no"]
-    for name in ("offer", "reply", "booking", "impossible", "unknown_court"):
+    assert properties["history"]["anyOf"][0]["enum"] == ["past", "cancelled"]
+    for name in ("offer", "reply", "booking", "impossible", "unknown_court", "period", "history", "reason"):
         assert {"type": "null"} in properties[name]["anyOf"], name
     booking_ref = schema["json_schema"]["schema"]["$defs"]["AnswerBooking"]
     assert booking_ref["required"] == ["date", "time", "court", "place"]
     assert booking_ref["additionalProperties"] is False
+    period = schema["json_schema"]["schema"]["$defs"]["AnswerPeriod"]
+    assert (period["required"], period["additionalProperties"]) == (["start", "end"], False)
     system, user = body["messages"]
     assert system["role"] == "system"
     for fact in (
@@ -530,3 +533,180 @@ def test_a_booking_named_by_its_place_round_trips(openai_server: FakeOpenAI, pla
     content = json.loads(openai_server.requests[0]["json"]["messages"][1]["content"])
     assert [b["index"] for b in content["conversation"]["bookings"]] == [0, 1]  # listed, numbered, no ids
     assert "b-2" not in openai_server.requests[0]["json"]["messages"][1]["content"]
+
+
+# --- history and closures ----------------------------------------------------------------
+
+
+def period(start: str, end: str) -> dict[str, str]:
+    return {"start": start, "end": end}
+
+
+def test_the_prompt_names_history_and_closures(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="history", history="past", period=period("2026-10-01", "2026-10-31")))
+
+    service(openai_server).parse("what did I play last month?", NOW)
+
+    system = openai_server.requests[0]["json"]["messages"][0]["content"]
+    for rule in (
+        '"what did I play last month?"',
+        "the whole previous calendar month",
+        "the previous Monday to Sunday",
+        '"my bookings" and "what have I booked?" are list',
+        'history "cancelled"',
+        '"close court B tomorrow 2pm to 5pm for coaching"',
+        "null for all courts or the club",
+        "Who may close is checked later",
+        '"a court close to 5pm" is not',
+        'only the reason ("for coaching")',
+    ):
+        assert rule in system, rule
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # as answered
+        (
+            {"action": "history", "history": "past", "period": period("2026-10-01", "2026-10-31")},
+            ("history", "past", dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+        ),
+        ({"action": "history", "history": "cancelled"}, ("history", "cancelled", None, None)),
+        # a history without which bookings is of those played
+        (
+            {"action": "history", "period": period("2026-11-16", "2026-11-22")},
+            ("history", "past", dt.date(2026, 11, 16), dt.date(2026, 11, 22)),
+        ),
+        # a list of bookings gone by is a history
+        ({"action": "list", "history": "cancelled"}, ("history", "cancelled", None, None)),
+        # a day alone is a period of that day, and a history has no day or time of its own
+        (
+            {"action": "history", "history": "past", "date": "2026-11-24", "time": "15:00"},
+            ("history", "past", dt.date(2026, 11, 24), dt.date(2026, 11, 24)),
+        ),
+        # a period that is not one becomes null
+        (
+            {"action": "history", "history": "past", "period": period("2026-10-31", "2026-10-01")},
+            ("history", "past", None, None),
+        ),
+        (
+            {"action": "history", "history": "past", "period": period("2026-02-30", "2026-03-02")},
+            ("history", "past", None, None),
+        ),
+        (
+            {"action": "history", "history": "past", "period": period("last month", "now")},
+            ("history", "past", None, None),
+        ),
+        # a list is a list: no period, no history of its own
+        ({"action": "list", "period": period("2026-10-01", "2026-10-31")}, ("list", None, None, None)),
+    ],
+)
+def test_a_history_is_checked_like_the_rest(openai_server: FakeOpenAI, said: dict, expected: tuple) -> None:  # type: ignore[type-arg]
+    openai_server.script(answer(**said))
+
+    intent = service(openai_server).parse("what did I play?", NOW)
+
+    assert intent.parser == "openai"
+    start = intent.period.start if intent.period else None
+    end = intent.period.end if intent.period else None
+    assert (intent.action, intent.history, start, end) == expected
+    assert (intent.date, intent.time, intent.window) == (None, None, None)
+
+
+def test_a_closure_round_trips(openai_server: FakeOpenAI) -> None:
+    openai_server.script(
+        answer(
+            action="close",
+            court="court b",
+            date="2026-11-28",
+            window={"start": "14:00", "end": "17:00"},
+            reason="coaching",
+        )
+    )
+
+    intent = service(openai_server).parse("close court B tomorrow 2pm to 5pm for coaching", NOW)
+
+    assert (intent.parser, intent.action, intent.court, intent.date) == (
+        "openai",
+        "close",
+        "Court B",
+        dt.date(2026, 11, 28),
+    )
+    assert (intent.window, intent.time, intent.period) == (TimeWindow(start="14:00", end="17:00"), None, None)
+    assert intent.reason == "coaching"
+    assert intent.uncertain is None  # the offline parser reads the same closure
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # an exact time alone is one slot; a length runs from its start; a one-slot window is one slot too
+        ({"time": "15:00"}, {"window": ("15:00", "16:00")}),
+        ({"time": "10:00", "duration_minutes": 120}, {"window": ("10:00", "12:00")}),
+        ({"window": {"start": "15:00", "end": "16:00"}}, {"window": ("15:00", "16:00")}),
+        ({"window": {"start": "20:00", "end": "23:59"}, "duration_minutes": 600}, {"window": ("20:00", "23:59")}),
+        # one day is a date, several a period
+        ({"period": period("2026-12-14", "2026-12-14")}, {"date": dt.date(2026, 12, 14), "period": None}),
+        (
+            {"date": "2026-12-14", "period": period("2026-12-14", "2026-12-18")},
+            {"date": None, "period": (dt.date(2026, 12, 14), dt.date(2026, 12, 18))},
+        ),
+        ({"period": period("2026-12-18", "2026-12-14")}, {"period": None}),
+        # a court that is not one is named, never read as every court
+        ({"court": "Court Q"}, {"court": None, "unknown_court": "Court Q"}),
+        ({"court": None}, {"court": None, "unknown_court": None}),
+        # the reason: one line, at most 200 characters; none when empty
+        ({"reason": "  line\npainting\x00 "}, {"reason": "line painting"}),
+        ({"reason": "resurfacing " * 30}, {"reason": ("resurfacing " * 16).strip()}),
+        ({"reason": "   "}, {"reason": None}),
+    ],
+)
+def test_a_closure_is_checked_like_the_rest(openai_server: FakeOpenAI, said: dict, expected: dict) -> None:  # type: ignore[type-arg]
+    openai_server.script(answer(**{"action": "close", "date": "2026-11-28", **said}))
+
+    intent = service(openai_server).parse("shut it", NOW)  # the offline parser reads no closure: no doubt
+
+    assert (intent.parser, intent.action, intent.time, intent.uncertain) == ("openai", "close", None, None)
+    for name, value in expected.items():
+        got = getattr(intent, name)
+        if name == "window" and got is not None:
+            got = (got.start, got.end)
+        if name == "period" and got is not None:
+            got = (got.start, got.end)
+        assert got == value, name
+    if intent.reason is not None:
+        assert len(intent.reason) <= 200
+
+
+def test_reason_and_period_belong_to_their_actions(openai_server: FakeOpenAI) -> None:
+    openai_server.script(
+        answer(
+            action="book",
+            date="2026-11-28",
+            time="15:00",
+            reason="coaching",
+            period=period("2026-11-28", "2026-11-29"),
+            history="past",
+        )
+    )
+
+    intent = service(openai_server).parse("book tomorrow at 3pm for coaching", NOW)
+
+    assert (intent.action, intent.date, intent.time) == ("book", dt.date(2026, 11, 28), "15:00")
+    assert (intent.reason, intent.period, intent.history) == (None, None, None)
+
+
+def test_the_reason_asked_for_round_trips_with_the_conversation(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="close", reason="coaching"))
+    asked_why = ConversationContext(action="close", date=dt.date(2026, 11, 28), court="Court B")
+
+    intent = service(openai_server).parse("for coaching", NOW, asked_why)
+
+    assert (intent.parser, intent.action, intent.reason) == ("openai", "close", "coaching")
+    assert (intent.date, intent.court, intent.window) == (None, None, None)  # the rest is as asked before
+    assert user_turn(openai_server)["conversation"] == {
+        "action": "close",
+        "date": "2026-11-28",
+        "weekday": "Saturday",
+        "court": "Court B",
+    }

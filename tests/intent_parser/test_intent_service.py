@@ -351,3 +351,81 @@ def test_service_never_raises(message: str, now: dt.datetime, zone: str) -> None
     intent = IntentService(make_facility(zone), offline_settings()).parse(message, now)
     assert intent.parser == "offline"
     assert intent.raw_message == message
+
+
+# --- a closure is a write too ----------------------------------------------------------------
+
+CLOSE = "close court B tomorrow 2pm to 5pm for coaching"
+CLOSURE = {"action": "close", "court": "Court B", "date": "2026-11-28", "window": {"start": "14:00", "end": "17:00"}}
+
+
+@pytest.mark.parametrize(
+    ("message", "said", "uncertain"),
+    [
+        (
+            CLOSE,
+            {**CLOSURE, "court": None},
+            "I read Court B on Saturday 28 November 14:00-17:00 or every court on Saturday 28 November 14:00-17:00",
+        ),
+        (
+            CLOSE,
+            {**CLOSURE, "window": {"start": "14:00", "end": "18:00"}},
+            "I read Court B on Saturday 28 November 14:00-17:00 or Court B on Saturday 28 November 14:00-18:00",
+        ),
+        (
+            "close Court B from 14 to 18 December for resurfacing",
+            {"action": "close", "court": "Court B", "date": "2026-12-14", "window": None},
+            "I read Court B from Monday 14 December to Friday 18 December all day"
+            " or Court B on Monday 14 December all day",
+        ),
+    ],
+)
+def test_a_closure_read_differently_is_uncertain(
+    openai_server: FakeOpenAI,
+    caplog: pytest.LogCaptureFixture,
+    message: str,
+    said: dict,
+    uncertain: str,  # type: ignore[type-arg]
+) -> None:
+    openai_server.script(answer(**said))
+
+    with caplog.at_level(logging.WARNING):
+        intent = IntentService(make_facility(), openai_settings(openai_server.base_url)).parse(message, NOW)
+
+    assert (intent.parser, intent.action) == ("openai", "close")  # OpenAI's answer stands, with the doubt
+    assert intent.uncertain == uncertain
+    (record,) = disagreements(caplog)
+    assert "coaching" not in str(vars(record))  # the message is never logged
+    assert "resurfacing" not in str(vars(record))
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        (CLOSE, CLOSURE),  # the same reading
+        ("shut it for coaching", CLOSURE),  # the offline parser reads no closure: no second opinion
+        ("close court B for coaching", CLOSURE),  # nor one without its days
+    ],
+)
+def test_no_doubt_about_a_closure_when_they_agree_or_offline_is_not_sure(
+    openai_server: FakeOpenAI,
+    message: str,
+    said: dict,  # type: ignore[type-arg]
+) -> None:
+    openai_server.script(answer(**said))
+
+    intent = IntentService(make_facility(), openai_settings(openai_server.base_url)).parse(message, NOW)
+
+    assert (intent.parser, intent.action, intent.uncertain) == ("openai", "close", None)
+
+
+def test_a_history_is_never_doubted(openai_server: FakeOpenAI) -> None:
+    openai_server.script(answer(action="history", history="past", period={"start": "2026-09-01", "end": "2026-09-30"}))
+
+    intent = IntentService(make_facility(), openai_settings(openai_server.base_url)).parse(
+        "what did I play last month?", NOW
+    )
+
+    assert (intent.parser, intent.action, intent.uncertain) == ("openai", "history", None)
+    assert intent.period is not None
+    assert intent.period.start == dt.date(2026, 9, 1)  # a read, never a write: OpenAI's answer as it is

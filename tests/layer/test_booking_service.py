@@ -170,3 +170,41 @@ def test_dates_outside_the_horizon_have_no_slots_and_say_why(service: BookingSer
 def test_an_unknown_court_is_a_clear_error(service: BookingService) -> None:
     with pytest.raises(InvalidRequest, match="no court called 'Court Q'"):
         service.availability(query(court="Court Q"))
+
+
+def test_a_time_inside_a_closure_is_answered_with_the_closure(service: BookingService) -> None:
+    from courtbooking.closures import ClubAdmin
+    from courtbooking.models import CloseRequest
+
+    admin = ClubAdmin(service)
+    admin.close(
+        CloseRequest(
+            operation="close",
+            admin_id="staff",
+            court="Court B",
+            start="2026-11-28T14:00",
+            end="2026-11-28T17:00",
+            reason="coaching",
+        )
+    )
+    on_b = service.availability(query(time="15:00", court="Court B"))
+    assert on_b.slots == []
+    assert on_b.closed == "Court B is closed until Saturday 28 November at 17:00 for coaching."
+    assert on_b.message.startswith(f"{on_b.closed} Nothing free at the time asked")
+    assert (on_b.alternatives[0].time, on_b.alternatives[0].court) == ("15:00", "Court A")
+    anywhere = service.availability(query(time="15:00"))
+    assert [s.court for s in anywhere.slots] == ["Court A", "Court C"]  # other courts stay open
+    service.book("2026-11-28T15:00|Court A", "alice")
+    service.book("2026-11-28T15:00|Court C", "bob")
+    taken = service.availability(query(time="15:00"))
+    assert taken.closed is None  # taken, not closed, on the other courts: no closure named
+    assert not taken.message.startswith("Court B is closed")
+    admin.close(
+        CloseRequest(
+            operation="close", admin_id="staff", start="2026-11-28T08:00", end="2026-11-28T21:00", reason="a tournament"
+        )
+    )
+    whole_day = service.availability(query())
+    assert whole_day.slots == []
+    assert whole_day.closed == "The club is closed until Saturday 28 November at 21:00 for a tournament."
+    assert anywhere.closed is None

@@ -34,12 +34,14 @@ def test_cancelling_keeps_the_record_cancelled_with_its_ttl_and_frees_the_slot_a
     item = record(dynamodb, table_name, booking.booking_id)
     start = service.schedule.start_instant(SAT, "15:00")
     assert item["status"] == {"S": "cancelled"}
-    assert item["cancelled_by"] == {"S": "alice"}
+    assert (item["cancelled_by"], item["cancelled_by_id"]) == ({"S": "holder"}, {"S": "alice"})
+    assert "cancel_reason" not in item
     assert dt.datetime.fromisoformat(item["cancelled_at"]["S"]) == clock.now
     assert item["cancelled_at"]["S"].endswith("+00:00")  # a UTC instant
     assert item["sequence"] == {"N": "1"}
     assert int(item["expires_at"]["N"]) == int((start + dt.timedelta(days=400)).timestamp())
     assert (item["court"]["S"], item["date"]["S"], item["booked_time"]["S"]) == ("Court A", SAT.isoformat(), "15:00")
+    assert (cancelled.cancelled_by, cancelled.cancelled_by_id) == ("holder", None)  # the holder's view: no ids
 
     assert booked_slots(dynamodb, table_name) == []  # both slots free at once
     assert service.upcoming("alice").bookings == []

@@ -127,3 +127,29 @@ def _query(date: str) -> Any:
     from courtbooking.models import AvailabilityQuery
 
     return AvailabilityQuery(date=dt.date.fromisoformat(date))
+
+
+def test_a_move_into_a_closure_is_refused_with_its_reason_and_changes_nothing(
+    service: BookingService, dynamodb: Any, table_name: str
+) -> None:
+    from courtbooking.closures import ClubAdmin
+    from courtbooking.errors import Closed
+    from courtbooking.models import CloseRequest
+
+    mine = service.book(f"{SAT}T15:00|Court A", "alice")
+    ClubAdmin(service).close(
+        CloseRequest(
+            operation="close",
+            admin_id="staff",
+            court="Court B",
+            start=f"{SAT}T16:00",
+            end=f"{SAT}T18:00",
+            reason="coaching",
+        )
+    )
+    before = table_items(dynamodb, table_name)
+    for slot_id, length in ((f"{SAT}T17:00|Court B", 60), (f"{SAT}T15:00|Court B", 120)):
+        with pytest.raises(Closed, match=r"^Court B is closed until Saturday 28 November at 18:00 for coaching\.$"):
+            service.move("alice", mine.booking_id, slot_id, duration_minutes=length)
+    assert table_items(dynamodb, table_name) == before
+    assert service.move("alice", mine.booking_id, f"{SAT}T18:00|Court B").time == "18:00"  # the hour it ends

@@ -10,6 +10,10 @@ message too (well under a millisecond). If it is confident (a booking as well,
 with a date and a time read from the message itself) and reads another date,
 time or court, the two readings are put in `intent.uncertain` ("I read 15:00 or
 16:00 on Wednesday 2 December") so that the chat asks rather than books either.
+A closure is a write too: when the offline parser also reads a closure with its
+days from the message itself, and reads another court (None: every court), day,
+period or hours, both readings go in `uncertain` ("I read Court B on Saturday 28
+November 14:00-17:00 or every court on Saturday 28 November") and nothing is closed.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ logger = Logger(child=True)
 
 _BOOKING_ACTIONS = ("book", "move")
 _COMPARED = ("court", "time", "date")  # the order the readings are written in
+_CLOSURE_COMPARED = ("court", "date", "period", "window")
 
 
 class IntentService:
@@ -85,25 +90,30 @@ class IntentService:
     def _second_opinion(
         self, intent: Intent, message: str, now: dt.datetime, context: ConversationContext | None
     ) -> Intent:
-        """OpenAI's booking, with `uncertain` set when a confident offline reading differs from it."""
-        if intent.action not in _BOOKING_ACTIONS:
+        """OpenAI's booking or closure, with `uncertain` set when a confident offline reading differs from it."""
+        if intent.action not in (*_BOOKING_ACTIONS, "close"):
             return intent
         try:
             offline = self.parse_offline(message, now, context)
             # What the message itself says, without the conversation: only those readings count as the
             # offline parser's own (a day inherited from the context is no second opinion).
             said = self.parse_offline(message, now) if context is not None else offline
-            differing = _differing(intent, offline, said)
+            if intent.action == "close":
+                differing = _closure_differing(intent, offline)
+                readings = f"I read {_closure(offline)} or {_closure(intent)}"[:300] if differing else ""
+            else:
+                differing = _differing(intent, offline, said)
+                readings = _both_readings(offline, intent, differing) if differing else ""
         except Exception:  # a second opinion must never cost the first
             logger.exception("offline comparison failed", extra={"message_length": len(message)})
             return intent
         if not differing:
             return intent
         logger.warning(
-            "OpenAI and the offline parser read the booking differently; asking which",
+            "OpenAI and the offline parser read the request differently; asking which",
             extra={"fields": differing, "model": self.settings.model, "message_length": len(message)},
         )
-        return intent.model_copy(update={"uncertain": _both_readings(offline, intent, differing)})
+        return intent.model_copy(update={"uncertain": readings})
 
     def _openai_parser(self) -> OpenAIParser:
         if self._openai is None:
@@ -143,6 +153,27 @@ def _differing(openai: Intent, offline: Intent, said: Intent) -> list[str]:
         and getattr(openai, name) is not None
         and getattr(offline, name) != getattr(openai, name)
     ]
+
+
+def _closure_differing(openai: Intent, offline: Intent) -> list[str]:
+    """The fields (court, date, period, window) where a confident offline closure differs from OpenAI's.
+
+    Confident: a closure too, with its days (a date or a period) read. Every field counts, a court of
+    None too: it means every court, which is never the same as one of them."""
+    if offline.action != "close" or (offline.date is None and offline.period is None):
+        return []
+    return [name for name in _CLOSURE_COMPARED if getattr(offline, name) != getattr(openai, name)]
+
+
+def _closure(intent: Intent) -> str:
+    """'Court B on Saturday 28 November 14:00-17:00', 'every court from Monday 14 December to Friday 18 December'."""
+    words = [intent.court or "every court"]
+    if intent.period is not None:
+        words.append(f"from {day(intent.period.start)} to {day(intent.period.end)}")
+    elif intent.date is not None:
+        words.append(f"on {day(intent.date)}")
+    words.append(f"{intent.window.start}-{intent.window.end}" if intent.window else "all day")
+    return " ".join(words)
 
 
 def _both_readings(first: Intent, second: Intent, differing: list[str]) -> str:

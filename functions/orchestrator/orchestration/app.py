@@ -24,7 +24,7 @@ from courtbooking.aws import lambda_client
 
 from . import http_errors
 from .http_body import BodyRefused, as_json_request
-from .routes import availability, bookings, chat, health, page
+from .routes import admin, availability, bookings, chat, health, page
 from .services import Invoker, LambdaInvoker, Service, Services
 
 logger = Logger()
@@ -41,12 +41,13 @@ def build_app() -> APIGatewayHttpResolver:
         version="1.0.0",
         description=(
             "Book tennis courts in plain words (POST /chat) or step by step (GET /availability, POST /bookings). "
-            "With sign-in on, send `Authorization: Bearer <token>`; GET /swagger?format=json is this document."
+            "With sign-in on, send `Authorization: Bearer <token>`; GET /swagger?format=json is this document. "
+            "The club's staff (a token in the admin group) also use /closures, /admin/day and /admin/bookings."
         ),
         security_schemes={"bearer": HTTPBearer(bearerFormat="JWT")},
         security=[{"bearer": []}],
     )
-    for router in (health.router, chat.router, availability.router, bookings.router, page.router):
+    for router in (health.router, chat.router, availability.router, bookings.router, admin.router, page.router):
         app.include_router(router)
     http_errors.register(app)
     return app

@@ -10,6 +10,7 @@ Nothing heavy is imported here, to keep the orchestrator's cold start lean.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from courtbooking import config
+from courtbooking import config, words
 from courtbooking.clock import utc_now
 
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -108,14 +109,26 @@ def config_document() -> dict[str, Any]:
         "facility": {
             "timezone": facility.timezone.key,
             "courts": list(facility.courts),
-            "opening_time": f"{facility.opening:%H:%M}",
+            "opening_time": f"{facility.opening:%H:%M}",  # the widest span of the week
             "closing_time": f"{facility.closing:%H:%M}",
+            "hours": week_hours(facility),
             "slot_minutes": facility.slot_minutes,
             "horizon_days": facility.horizon_days,
             "today": local_now.date().isoformat(),
             "now": f"{local_now:%H:%M}",
         },
     }
+
+
+def week_hours(facility: config.Facility) -> dict[str, list[str] | None]:
+    """Each ISO weekday's hours ("1" Monday ... "7" Sunday): ["08:00", "21:00"], or None when closed all day."""
+    monday = dt.date(2024, 1, 1)  # any Monday: only the weekday matters
+    hours: dict[str, list[str] | None] = {}
+    for offset in range(7):
+        day = monday + dt.timedelta(days=offset)
+        span = facility.hours_on(day)
+        hours[str(day.isoweekday())] = [words.clock_time(m) for m in span] if span else None
+    return hours
 
 
 def content_security_policy() -> str:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from courtbooking import words
 from courtbooking.config import Facility
-from courtbooking.models import Booking, Intent, Slot
+from courtbooking.models import Booking, DateRange, Intent, Notice, Slot
 from courtbooking.schedule import hhmm, minutes_of
 
 HINT = 'Try something like "Book a court tomorrow at 3pm" or "What is free on Saturday afternoon?"'
@@ -132,16 +132,16 @@ def impossible(written: str) -> str:
     return f"There is no {written}: that date does not exist. Which day did you mean?"
 
 
-def no_such_court(name: str, facility: Facility) -> str:
-    return f"There is no {name}. The courts are {words.courts_list(facility)}; nothing was booked."
+def no_such_court(name: str, facility: Facility, done: str = "booked") -> str:
+    return f"There is no {name}. The courts are {words.courts_list(facility)}; nothing was {done}."
 
 
 def choose_offer(count: int) -> str:
     return f"I offered {count} option{'s' if count != 1 else ''}; which one would you like?"
 
 
-def uncertain(reading: str) -> str:
-    return f"{reading}. Which did you mean? Say the day and time again; nothing was booked."
+def uncertain(reading: str, done: str = "booked") -> str:
+    return f"{reading}. Which did you mean? Say the day and time again; nothing was {done}."
 
 
 def proposal(reason: str, slot: Slot) -> str:
@@ -214,3 +214,65 @@ def bookings_on(date: dt.date, mine: Sequence[Booking]) -> str:
 
 def _number(count: int) -> str:
     return {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}.get(count, str(count))
+
+
+# --- what happened without them ---------------------------------------------------------------------------
+
+
+def notices(told: Sequence[Notice]) -> str:
+    """The notices, each in the words the booking service wrote it ("Your booking of Court B on ... was cancelled:
+    the court is closed for resurfacing."), oldest first."""
+    return " ".join(_sentence(n.message) for n in told)
+
+
+# --- history ------------------------------------------------------------------------------------------------
+
+MORE_HISTORY = "Those are the most recent; ask about fewer days to see the others."
+
+
+def upcoming_in(mine: Sequence[Booking], period: DateRange | None) -> str:
+    if period is None:
+        return words.upcoming(mine)
+    days = _days(period)
+    if not mine:
+        return f"You have nothing booked {days}."
+    return f"{days[:1].upper()}{days[1:]} you have: {_listed(mine)}."
+
+
+def _days(period: DateRange) -> str:
+    if period.start == period.end:
+        return f"on {words.day(period.start)}"
+    return f"from {words.day(period.start)} to {words.day(period.end)}"
+
+
+# --- closing a court (the club's staff) -------------------------------------------------------------------------
+
+CLOSE_EXAMPLE = '"close court B tomorrow 2pm to 5pm for coaching"'
+CLOSE_WHICH_DAY = (
+    f"Which day, or days, should be closed? Say it in one message, like {CLOSE_EXAMPLE}. Nothing was closed."
+)
+
+
+def not_closed(why: str) -> str:
+    return f"{why} Nothing was closed."
+
+
+def close_why(court: str | None, start: dt.datetime, end: dt.datetime, kept: bool) -> str:
+    """Ask for the reason every holder will be told; `kept`: the rest is remembered, the reason alone will do."""
+    place = court or "every court"
+    if start.date() == end.date():
+        span = f"on {words.day(start.date())} {start:%H:%M}-{end:%H:%M}"
+    else:
+        span = f"from {words.day(start.date())} {start:%H:%M} to {words.day(end.date())} {end:%H:%M}"
+    say = 'Say the reason, like "for coaching".' if kept else f"Say it again with the reason, like {CLOSE_EXAMPLE}."
+    return f"Why is {place} to be closed {span}? {say} Nothing is closed yet."
+
+
+def closed_anyway(first: dt.date, last: dt.date) -> str:
+    days = _days(DateRange(start=first, end=last))
+    return f"The club is not open {days}, so there is nothing to close. Nothing was closed."
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."

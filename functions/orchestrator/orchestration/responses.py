@@ -88,3 +88,10 @@ CALLS_SERVICES = {
     504: answer("SERVICE_TIMEOUT: a service timed out (named)."),
 }
 NOT_FOUND = {404: answer("NOT_FOUND: no such booking of yours (someone else's is answered the same).")}
+ADMINS_ONLY = {
+    403: answer(
+        "FORBIDDEN: only the club's admins: the verified token's groups claim (GroupsClaim) must name AdminGroup. "
+        "With sign-in off (AuthMode=none) always: there are no admins without sign-in. Nothing else (a header, "
+        "a body field) makes a caller an admin."
+    )
+}

@@ -22,10 +22,31 @@ from typing import Any, Protocol, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, ReadTimeoutError
 from pydantic import BaseModel, ValidationError
 
-from courtbooking.errors import ServiceError, ServiceUnavailable
-from courtbooking.models import Availability, Booking, BookingList, ConversationContext, ErrorCode, Intent
+from courtbooking.envelope import describe_validation
+from courtbooking.errors import InvalidRequest, ServiceError, ServiceUnavailable
+from courtbooking.models import (
+    AdminBookingRequest,
+    Availability,
+    Booking,
+    BookingList,
+    BookingPage,
+    CloseRequest,
+    Closure,
+    ClosureList,
+    ClosureResult,
+    ClosuresRequest,
+    ConversationContext,
+    DaySheet,
+    DaySheetRequest,
+    ErrorCode,
+    HistoryRequest,
+    HistoryWhen,
+    Intent,
+    ReopenRequest,
+)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+RequestT = TypeVar("RequestT", bound=BaseModel)
 # API Gateway gives an integration 30 s; keep the whole request well inside it.
 REQUEST_BUDGET_SECONDS = 25.0
 MIN_CALL_SECONDS = 1.0
@@ -161,6 +182,67 @@ class Services:
         payload = {"operation": "cancel", "user_id": user_id, "booking_id": booking_id}
         return self._call(Service.BOOKING, payload, Booking)
 
+    def history(
+        self,
+        user_id: str,
+        when: HistoryWhen,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> BookingPage:
+        """One page of a person's past or cancelled bookings, newest first (the next page from `cursor`)."""
+        fields = {"since": since, "until": until, "cursor": cursor, "limit": limit}
+        request = _contract(
+            HistoryRequest,
+            operation="history",
+            user_id=user_id,
+            when=when,
+            **{k: v for k, v in fields.items() if v is not None},
+        )
+        return self._booking(request, BookingPage)
+
+    # The club's staff: the caller checked the admin group (orchestration.identity) before any of these.
+    def admin_booking(self, admin_id: str, booking_id: str) -> Booking:
+        request = _contract(AdminBookingRequest, operation="admin_get", admin_id=admin_id, booking_id=booking_id)
+        return self._booking(request, Booking)
+
+    def admin_cancel(self, admin_id: str, booking_id: str, reason: str | None = None) -> Booking:
+        request = _contract(
+            AdminBookingRequest, operation="admin_cancel", admin_id=admin_id, booking_id=booking_id, reason=reason
+        )
+        return self._booking(request, Booking)
+
+    def day_sheet(self, admin_id: str, date: dt.date) -> DaySheet:
+        return self._booking(_contract(DaySheetRequest, operation="day_sheet", admin_id=admin_id, date=date), DaySheet)
+
+    def close(
+        self, admin_id: str, court: str | None, start: str, end: str, reason: str, cancel_affected: bool = False
+    ) -> ClosureResult:
+        """Close a court (None: every court) from `start` to `end`, wall times in the facility's zone."""
+        request = _contract(
+            CloseRequest,
+            operation="close",
+            admin_id=admin_id,
+            court=court,
+            start=start,
+            end=end,
+            reason=reason,
+            cancel_affected=cancel_affected,
+        )
+        return self._booking(request, ClosureResult)
+
+    def closures(self, admin_id: str) -> ClosureList:
+        return self._booking(_contract(ClosuresRequest, operation="closures", admin_id=admin_id), ClosureList)
+
+    def reopen(self, admin_id: str, closure_id: str) -> Closure:
+        return self._booking(
+            _contract(ReopenRequest, operation="reopen", admin_id=admin_id, closure_id=closure_id), Closure
+        )
+
+    def _booking(self, request: BaseModel, model: type[ModelT]) -> ModelT:
+        return self._call(Service.BOOKING, request.model_dump(mode="json", exclude_none=True), model)
+
     def _call(self, service: Service, payload: dict[str, Any], model: type[ModelT]) -> ModelT:
         if self._correlation_id:
             payload = {**payload, "correlation_id": self._correlation_id}
@@ -179,3 +261,12 @@ class Services:
         if code == ErrorCode.SERVICE_UNAVAILABLE:
             raise ServiceUnavailable(f"the {service} service is unavailable: {message}")
         raise Refused(ErrorCode(code) if code in ErrorCode.__members__ else code, message)
+
+
+def _contract(model: type[RequestT], **fields: Any) -> RequestT:
+    """A booking-function request, checked before it is sent: a value it would refuse is a 400 naming the field,
+    in the words the booking function itself would use."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        raise InvalidRequest(describe_validation(exc.errors(include_url=False))) from None

@@ -10,6 +10,9 @@ here: which rule applies (orchestration.rules), what is offered, what is booked.
 The message is data, never instructions: whatever the parser returns, at most
 one slot is booked or moved to, and only a slot that matches what was asked, or
 an offer this conversation made, because those checks are made here, in code.
+What only the club's admins may do (close a court) is decided here too, on who
+the route says is asking (orchestration.identity): anyone else is refused, and
+told why. The caller's notices (a booking cancelled without them) lead the answer.
 """
 
 from __future__ import annotations
@@ -28,14 +31,18 @@ from courtbooking.models import (
     ChatResponse,
     ChatStatus,
     ConversationContext,
+    DateRange,
     ErrorCode,
     Intent,
+    Notice,
     Pending,
     Slot,
+    TimeWindow,
 )
-from courtbooking.schedule import Schedule, fits, starts_in
+from courtbooking.schedule import Schedule, fits, hhmm, minutes_of, starts_in
 
 from . import replies
+from .identity import NOT_AN_ADMIN
 from .rules import Problem, Rules
 from .services import Refused, Services
 
@@ -61,6 +68,7 @@ class _Ask:
     idempotency_key: str | None = None
     request_fingerprint: str | None = None
     focus: dict[str, object] = field(default_factory=dict)
+    admin_refusal: str | None = NOT_AN_ADMIN  # why the caller may not do what only the club's staff may; None: admin
 
 
 class ChatWorkflow:
@@ -76,13 +84,27 @@ class ChatWorkflow:
         user_id: str,
         context: ConversationContext | None = None,
         idempotency_key: str | None = None,
+        *,
+        notices: Sequence[Notice] = (),
+        admin_refusal: str | None = NOT_AN_ADMIN,
     ) -> Turn:
+        """The answer to one message. `notices` (what happened to the caller's bookings without them) lead
+        the answer; `admin_refusal` is why the caller is not one of the club's admins (None: they are)."""
         context = context or ConversationContext()
         now = self._clock()
         known = context if context != ConversationContext() else None
         intent = self._services.parse(message, now, known)
-        ask = _Ask(intent, context, user_id, now, idempotency_key, fingerprint(message) if idempotency_key else None)
+        key_print = fingerprint(message) if idempotency_key else None
+        ask = _Ask(intent, context, user_id, now, idempotency_key, key_print, admin_refusal=admin_refusal)
         ask.focus = _focus_of(intent, context)
+        turn = self._answer(ask)
+        if notices:  # told first: it happened before anything this message asks
+            turn.answer.notices = list(notices)
+            turn.answer.response = f"{replies.notices(notices)} {turn.answer.response}"
+        return turn
+
+    def _answer(self, ask: _Ask) -> Turn:
+        intent, context = ask.intent, ask.context
         if intent.reply == "no":
             return self._say(ask, "declined", replies.DECLINED)
         if intent.reply == "yes" and intent.offer is None and intent.action in (None, "book", "move"):
@@ -90,6 +112,10 @@ class ChatWorkflow:
                 return self._take(ask, context.offers[0])
             if not (intent.date or intent.time or intent.court):
                 return self._say(ask, "needs_input", replies.YES_TO_WHAT)
+        if intent.action == "close" or _closure_follow_up(intent, context):
+            return self._close(ask)
+        if intent.action == "history":
+            return self._history(ask)
         if intent.offer is not None and intent.action not in ("cancel", "list"):
             if intent.offer < len(context.offers):
                 return self._take(ask, context.offers[intent.offer])
@@ -212,6 +238,8 @@ class ChatWorkflow:
                 mine = self._services.bookings(ask.user_id).bookings
                 text = replies.limit(self._facility.max_active_bookings, mine)
                 return self._say(ask, "unavailable", text, bookings=mine, listed=mine)
+            if refusal.code == ErrorCode.CLOSED:  # closed since it was offered: the reason, and until when
+                return self._say(ask, "unavailable", _sentence(refusal.message))
             if refusal.code == ErrorCode.ALREADY_BOOKED:
                 # The same request a moment faster (or another booking of theirs at this time): say which.
                 held = self._already_held(ask, slot.date)
@@ -235,9 +263,10 @@ class ChatWorkflow:
         offered = [*availability.alternatives, *availability.other_days] or availability.slots
         offered = [s for s in offered if held is None or not _is_booking(s, held)][:MAX_OFFERS]
         if not offered:
-            return self._say(ask, "unavailable", replies.nothing_free(date))
+            return self._say(ask, "unavailable", availability.closed or replies.nothing_free(date))
         asked = intent.time or (f"{intent.window.start}-{intent.window.end}" if intent.window else None)
-        lead = replies.taken_at(asked, date, intent.court, self._facility)
+        # Shut by a closure, not taken: say which, why and until when.
+        lead = availability.closed or replies.taken_at(asked, date, intent.court, self._facility)
         if held is not None:
             text = f"{lead} {replies.offers(offered, date, ask=replies.MOVE_THERE)}"
             return self._say(ask, "alternatives", text, slots=offered, pending="offer", offer_action="move")
@@ -332,7 +361,7 @@ class ChatWorkflow:
     def _move(self, ask: _Ask) -> Turn:
         intent = ask.intent
         if intent.uncertain:
-            return self._say(ask, "needs_input", replies.uncertain(intent.uncertain).replace("booked", "moved"))
+            return self._say(ask, "needs_input", replies.uncertain(intent.uncertain, done="moved"))
         if ask.context.pending == "booking" and ask.context.action == "move" and not _says_where(intent):
             # the answer to "Which booking?": it goes where the asking message said
             kept = ask.context
@@ -386,7 +415,12 @@ class ChatWorkflow:
                 if refusal.code == ErrorCode.SLOT_TAKEN:
                     why = refusal.message
                     continue
-                if refusal.code in (ErrorCode.SLOT_INVALID, ErrorCode.ALREADY_BOOKED, ErrorCode.TOO_LATE):
+                if refusal.code in (
+                    ErrorCode.SLOT_INVALID,
+                    ErrorCode.ALREADY_BOOKED,
+                    ErrorCode.TOO_LATE,
+                    ErrorCode.CLOSED,
+                ):
                     return self._say(ask, "unavailable", replies.kept(booking, _sentence(refusal.message)))
                 if refusal.code == ErrorCode.CANCELLED:  # meanwhile, in another tab or by another request
                     return self._say(ask, "unavailable", _sentence(refusal.message))
@@ -493,8 +527,61 @@ class ChatWorkflow:
             ask.focus["action"] = "cancel"  # the answer to "which one?" cancels, nothing else
             text = replies.several_match(matches)
             return self._say(ask, "needs_input", text, bookings=matches, listed=matches, pending="booking")
-        cancelled = self._services.cancel(ask.user_id, matches[0].booking_id)
+        try:
+            cancelled = self._services.cancel(ask.user_id, matches[0].booking_id)
+        except Refused as refusal:
+            if refusal.code == ErrorCode.TOO_LATE:  # the cut-off: said in words, the booking stays in focus
+                return self._say(ask, "unavailable", _sentence(refusal.message), hold=matches[0])
+            raise
         return self._say(ask, "cancelled", cancelled.message, booking=cancelled, clear_booking=True)
+
+    # --- history -----------------------------------------------------------------
+    def _history(self, ask: _Ask) -> Turn:
+        """What the person played, cancelled or has to come, in the days said (the most recent first)."""
+        intent, today = ask.intent, self._rules.today(ask.now)
+        period = intent.period or (DateRange(start=intent.date, end=intent.date) if intent.date else None)
+        when = intent.history or ("upcoming" if period is not None and period.start > today else "past")
+        since, until = (period.start, period.end) if period else (None, None)
+        if when == "upcoming":  # one strongly consistent read, as "what have I booked?"
+            mine = [b for b in self._services.bookings(ask.user_id).bookings if _within(b.date, since, until)]
+            return self._say(ask, "history", replies.upcoming_in(mine, period), bookings=mine, listed=mine)
+        page = self._services.history(ask.user_id, when, since, until, limit=MAX_OFFERS)
+        text = page.message if page.next_cursor is None else f"{page.message} {replies.MORE_HISTORY}"
+        return self._say(ask, "history", text, bookings=page.bookings)
+
+    # --- closing a court (the club's staff) ---------------------------------------------
+    def _close(self, ask: _Ask) -> Turn:
+        """An admin closes a court, or every court, for a while ("close court B tomorrow 2pm to 5pm for coaching");
+        the bookings inside it are listed, and stand. Anyone else is refused, and told why; nothing is written."""
+        if ask.admin_refusal is not None:
+            return self._say(ask, "refused", replies.not_closed(ask.admin_refusal))
+        intent = ask.intent
+        if intent.uncertain:  # the two readings differ: close neither
+            return self._say(ask, "needs_input", replies.uncertain(intent.uncertain, done="closed"))
+        if _closure_follow_up(intent, ask.context):  # the reason asked for: the rest is what was said before
+            kept = ask.context
+            intent = intent.model_copy(update={"date": kept.date, "window": kept.window, "court": kept.court})
+        if intent.unknown_court:
+            text = replies.no_such_court(intent.unknown_court, self._facility, done="closed")
+            return self._say(ask, "needs_input", text)
+        span = closure_span(self._facility, intent)
+        if isinstance(span, str):
+            return self._say(ask, "needs_input", span)
+        start, end = span
+        if not intent.reason:  # a closure is told to every holder it touches: it needs its reason
+            one_day = start.date() == end.date()
+            if one_day:  # kept, so that the reason alone ("for coaching") closes it
+                window = _window_of(intent, self._facility)
+                ask.focus.update(action="close", date=start.date(), time=None, court=intent.court)
+                ask.focus["window"] = window.model_dump() if window else None
+            return self._say(ask, "needs_input", replies.close_why(intent.court, start, end, kept=one_day))
+        try:
+            result = self._services.close(ask.user_id, intent.court, _wall(start), _wall(end), intent.reason)
+        except Refused as refusal:
+            if refusal.code in (ErrorCode.INVALID_REQUEST, ErrorCode.NOT_FOUND):
+                return self._say(ask, "unavailable", replies.not_closed(_sentence(refusal.message)))
+            raise
+        return self._say(ask, "closed", result.message, bookings=[*result.affected, *result.cancelled])
 
     # --- the answer and what is remembered -------------------------------------------
     def _availability(self, date: dt.date, time: str | None, intent: Intent, duration: int | None) -> Availability:
@@ -538,7 +625,7 @@ class ChatWorkflow:
             in_focus = None
         if in_focus is not None:
             in_focus = in_focus.model_copy(update={"already_held": False, "message": ""})
-        if status in ("cancelled", "declined"):
+        if status in ("cancelled", "declined", "history", "closed", "refused"):
             ask.focus["action"] = None  # nothing is under way: a question next only asks ("what about Friday?")
         offers = list(ask.context.offers) if keep_offers else list(slots)
         kept = ask.context.bookings if keep_offers else listed[:MAX_OFFERS]
@@ -614,3 +701,57 @@ def _matches(slot: Slot, intent: Intent, date: dt.date) -> bool:
     if intent.window is not None:
         return fits(slot.time, slot.duration_minutes, intent.window)
     return False
+
+
+def closure_span(facility: Facility, intent: Intent) -> tuple[dt.datetime, dt.datetime] | str:
+    """The wall times a closure asked for covers: from the first day at the window's start (or that day's
+    opening) to the last day at the window's end (or that day's closing); else the question to ask.
+
+    Days are the intent's period, or its date; a time alone is one slot. Whole days begin and end on days
+    the club is open: "close every court 24-26 December" starts at the 24th's opening.
+    """
+    first, last = (intent.period.start, intent.period.end) if intent.period else (intent.date, intent.date)
+    if first is None or last is None:
+        return replies.CLOSE_WHICH_DAY
+    window = _window_of(intent, facility)
+    if window is not None:
+        return _at(first, window.start), _at(last, window.end)
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    open_days = [(d, hours) for d in days if (hours := facility.hours_on(d)) is not None]
+    if not open_days:
+        return replies.closed_anyway(first, last)
+    (day_one, (opening, _)), (day_last, (_, closing)) = open_days[0], open_days[-1]
+    return _at(day_one, hhmm(opening)), _at(day_last, hhmm(closing))
+
+
+def _window_of(intent: Intent, facility: Facility) -> TimeWindow | None:
+    """The hours said: a window, or a time alone as the one slot that starts then; None: whole days."""
+    if intent.window is not None:
+        return intent.window
+    if intent.time is None:
+        return None
+    end = minutes_of(intent.time) + facility.slot_minutes
+    return TimeWindow(start=intent.time, end=hhmm(min(end, 24 * 60 - 1)))
+
+
+def _closure_follow_up(intent: Intent, context: ConversationContext) -> bool:
+    """The reason for the closure this conversation was asked about ("for coaching"), and nothing new said."""
+    return (
+        context.action == "close"
+        and intent.action in (None, "close")
+        and bool(intent.reason)
+        and not (intent.date or intent.period or intent.time or intent.window or intent.court)
+    )
+
+
+def _at(date: dt.date, time: str) -> dt.datetime:
+    return dt.datetime.combine(date, dt.time.fromisoformat(time))
+
+
+def _wall(moment: dt.datetime) -> str:
+    """A wall time as the closure contract takes it: YYYY-MM-DDTHH:MM in the facility's zone."""
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def _within(date: dt.date, since: dt.date | None, until: dt.date | None) -> bool:
+    return (since is None or date >= since) and (until is None or date <= until)

@@ -3,7 +3,7 @@
 
 import { ApiError, createApi, postForm, WORDS } from "./api.js";
 import { Identity } from "./auth.js";
-import { addDays, dayLabel, hhmm, minutesOf } from "./dates.js";
+import { addDays, dayLabel, hhmm, isoWeekday, minutesOf } from "./dates.js";
 
 const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
 const REFRESHING_STATUSES = new Set(["booked", "moved", "cancelled"]);
@@ -370,11 +370,18 @@ function setDay(day, { load = true } = {}) {
   if (load) loadGrid();
 }
 
-function starts() {
+// That day's hours, ["08:00", "20:00"], or null when the club is closed all day.
+function hoursOn(day) {
   const facility = state.settings.facility;
-  const open = minutesOf(facility.opening_time);
-  const close = minutesOf(facility.closing_time);
-  const step = facility.slot_minutes;
+  if (!facility.hours) return [facility.opening_time, facility.closing_time];
+  return facility.hours[String(isoWeekday(day))] || null;
+}
+
+function starts(day) {
+  const hours = hoursOn(day);
+  if (!hours) return [];
+  const [open, close] = hours.map(minutesOf);
+  const step = state.settings.facility.slot_minutes;
   const list = [];
   for (let t = open; t + step <= close; t += step) list.push(hhmm(t));
   return list;
@@ -388,8 +395,11 @@ function yoursAt(court, time) {
   });
 }
 
-// The grid's table (role=grid: one tab stop, arrow keys move); cellFor(court, time) draws a cell.
-function gridTable(caption, cellFor) {
+// The grid's table of a day's hours (role=grid: one tab stop, arrow keys move); cellFor(court, time)
+// draws a cell. A day the club is closed has no table: it says so.
+function gridTable(day, caption, cellFor) {
+  const times = starts(day);
+  if (!times.length) return element("p", { class: "note", "data-grid": "closed" }, `Closed on ${dayLabel(day)}.`);
   const { courts } = state.settings.facility;
   const table = element("table", { class: "court-grid", role: "grid" });
   table.append(element("caption", {}, caption));
@@ -400,7 +410,7 @@ function gridTable(caption, cellFor) {
   thead.append(head);
   table.append(thead);
   const body = element("tbody");
-  for (const time of starts()) {
+  for (const time of times) {
     const row = element("tr");
     row.append(element("th", { scope: "row" }, time));
     for (const court of courts) {
@@ -428,7 +438,7 @@ function renderGrid() {
   for (const slot of state.slots.values()) byCell.set(`${slot.court}|${slot.time}`, slot);
   const today = facility.today;
   const now = nowMinutes();
-  const table = gridTable(`Courts on ${dayLabel(state.day)}`, (court, time) => {
+  const table = gridTable(state.day, `Courts on ${dayLabel(state.day)}`, (court, time) => {
     const mine = yoursAt(court, time);
     const free = byCell.get(`${court}|${time}`);
     const where = { "data-court": court, "data-time": time, tabindex: -1 };
@@ -460,7 +470,7 @@ function renderGrid() {
 function showGridLoading(day) {
   state.slots = new Map();
   state.slotsDay = "";
-  const table = gridTable(`Courts on ${dayLabel(day)}: loading…`, () =>
+  const table = gridTable(day, `Courts on ${dayLabel(day)}: loading…`, () =>
     element("span", { class: "cell loading", "data-cell": "loading" }, "…"),
   );
   showInGrid(table);
@@ -488,7 +498,8 @@ async function loadGrid(alsoWaitFor = null) {
   const query = new URLSearchParams({ date: day });
   if (length !== facility.slot_minutes) query.set("duration_minutes", String(length));
   try {
-    const [free] = await Promise.all([state.api.request("GET", `availability?${query}`), alsoWaitFor]);
+    const ask = hoursOn(day) ? state.api.request("GET", `availability?${query}`) : { slots: [] }; // closed: none
+    const [free] = await Promise.all([ask, alsoWaitFor]);
     if (!free || !Array.isArray(free.slots)) throw new ApiError(WORDS.unexpected(200), 200);
     if (generation !== state.generation) return;
     state.slots = new Map(free.slots.filter((s) => s.date === day).map((s) => [s.slot_id, s]));

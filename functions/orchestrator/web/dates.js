@@ -14,6 +14,11 @@ export function addDays(day, count) {
   return new Date(utc(day).getTime() + count * DAY_MS).toISOString().slice(0, 10);
 }
 
+// 1 Monday ... 7 Sunday (ISO), as the configuration's "hours" are keyed
+export function isoWeekday(day) {
+  return utc(day).getUTCDay() || 7;
+}
+
 // "Wed 2 Dec"
 export function dayLabel(day) {
   const d = utc(day);

@@ -8,7 +8,9 @@ function run on a silent default.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from datetime import time
 from functools import lru_cache
@@ -74,6 +76,10 @@ def _hhmm(name: str, default: str) -> time:
         raise ConfigurationError(f"{name}={raw!r} is not a time of day like 08:00") from exc
 
 
+def _clock_time(minutes: int) -> time:
+    return time(minutes // 60, minutes % 60)
+
+
 def _positive_int(name: str, default: str) -> int:
     value = _whole_number(name, default)
     if value <= 0:
@@ -93,9 +99,86 @@ def _whole_number(name: str, default: str) -> int:
     return value
 
 
+# --- opening hours per weekday (OPENING_HOURS) ---------------------------------
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS = {name.casefold(): i for i, name in enumerate(WEEKDAY_NAMES)} | {
+    name[:3].casefold(): i for i, name in enumerate(WEEKDAY_NAMES)
+}
+_HOURS_PART = re.compile(
+    r"(?P<days>.+?)\s+(?P<hours>closed|(?P<open>\d{1,2}:\d{2})\s*-\s*(?P<close>\d{1,2}:\d{2}))", re.I
+)
+_HOURS_EXAMPLE = "e.g. 'Mon-Fri 07:00-22:00; Sat 08:00-20:00; Sun closed'"
+
+# A day's hours: (minutes open, minutes close) after local midnight; None: closed all day.
+DayHours = tuple[int, int] | None
+
+
+def _weekday(name: str, part: str) -> int:
+    found = _WEEKDAYS.get(name.strip().casefold())
+    if found is None:
+        raise ConfigurationError(
+            f"{OPENING_HOURS}: {name.strip()!r} in {part!r} is not a weekday (Mon, Tue, Wed, Thu, Fri, Sat, Sun)"
+        )
+    return found
+
+
+def _days(text: str, part: str) -> list[int]:
+    """'Mon-Fri', 'Sat,Sun', 'Fri-Mon' (a range runs forward through the week, wrapping after Sunday)."""
+    days: list[int] = []
+    for item in text.split(","):
+        first, dash, last = item.partition("-")
+        start = _weekday(first, part)
+        end = _weekday(last, part) if dash else start
+        days += [(start + i) % 7 for i in range((end - start) % 7 + 1)]
+    return days
+
+
+def _clock_minutes(text: str, part: str) -> int:
+    hours, minutes = (int(n) for n in text.split(":"))
+    if hours > 23 or minutes > 59:
+        raise ConfigurationError(f"{OPENING_HOURS}: {text!r} in {part!r} is not a time of day like 08:00")
+    return hours * 60 + minutes
+
+
+def parse_opening_hours(raw: str, slot_minutes: int) -> tuple[DayHours, ...]:
+    """Each weekday's hours (Monday first) from an OPENING_HOURS value; ConfigurationError naming the part
+    that is wrong. Parts are separated by ';': days (a day, a range, or a comma list; case-insensitive,
+    Mon or Monday) then HH:MM-HH:MM or 'closed'. A weekday left out is closed; one named twice is an error."""
+    week: dict[int, DayHours] = {}
+    for part in (p.strip() for p in raw.split(";")):
+        if not part:
+            continue  # "...;" or ";;": nothing said, nothing wrong
+        found = _HOURS_PART.fullmatch(part)
+        if found is None:
+            raise ConfigurationError(f"{OPENING_HOURS}: {part!r} is not days then hours, {_HOURS_EXAMPLE}")
+        hours: DayHours = None
+        if found["open"]:
+            open_at, close_at = _clock_minutes(found["open"], part), _clock_minutes(found["close"], part)
+            if close_at <= open_at:
+                raise ConfigurationError(f"{OPENING_HOURS}: in {part!r} the closing time is not after the opening")
+            if (close_at - open_at) % slot_minutes:
+                raise ConfigurationError(
+                    f"{OPENING_HOURS}: the hours in {part!r} are not a whole number of "
+                    f"{SLOT_MINUTES}={slot_minutes} slots"
+                )
+            hours = (open_at, close_at)
+        for day in _days(found["days"], part):
+            if day in week:
+                raise ConfigurationError(f"{OPENING_HOURS}: {WEEKDAY_NAMES[day]} is named twice ({part!r})")
+            week[day] = hours
+    if not any(week.values()):
+        raise ConfigurationError(f"{OPENING_HOURS}={raw!r} opens no day of the week, {_HOURS_EXAMPLE}")
+    return tuple(week.get(day) for day in range(7))
+
+
 @dataclass(frozen=True)
 class Facility:
-    """The rules of the facility: which courts exist and when they can be booked."""
+    """The rules of the facility: which courts exist and when they can be booked.
+
+    `opening`/`closing` are the widest span of the week (the earliest opening, the latest closing):
+    only for reading day parts ("morning", "evening"). What a given day offers, checks or names
+    comes from `hours_on(date)`.
+    """
 
     timezone: ZoneInfo
     courts: tuple[str, ...]
@@ -106,6 +189,7 @@ class Facility:
     max_active_bookings: int = 3
     max_bookings_per_week: int | None = None  # None: no weekly limit
     cancel_cutoff_minutes: int = 120  # a holder may cancel or move up to this long before the start
+    weekly_hours: tuple[DayHours, ...] | None = None  # Monday first (OPENING_HOURS); None: opening-closing daily
 
     @classmethod
     def from_env(cls) -> Facility:
@@ -119,21 +203,35 @@ class Facility:
             raise ConfigurationError(f"{COURTS} names no court")
         if len({c.casefold() for c in courts}) != len(courts):
             raise ConfigurationError(f"{COURTS} names a court twice")
+        slot_minutes = _positive_int(SLOT_MINUTES, "60")
+        weekly_hours = None
+        if _get(OPENING_HOURS, ""):  # then OPENING_TIME and CLOSING_TIME are not read: it says every day's hours
+            weekly_hours = parse_opening_hours(_get(OPENING_HOURS), slot_minutes)
+            open_days = [h for h in weekly_hours if h is not None]
+            opening = _clock_time(min(h[0] for h in open_days))
+            closing = _clock_time(max(h[1] for h in open_days))
+        else:  # every day the same: OPENING_TIME-CLOSING_TIME
+            opening, closing = _hhmm(OPENING_TIME, "08:00"), _hhmm(CLOSING_TIME, "21:00")
         facility = cls(
             timezone=tz,
             courts=courts,
-            opening=_hhmm(OPENING_TIME, "08:00"),
-            closing=_hhmm(CLOSING_TIME, "21:00"),
-            slot_minutes=_positive_int(SLOT_MINUTES, "60"),
+            opening=opening,
+            closing=closing,
+            slot_minutes=slot_minutes,
             horizon_days=_positive_int(BOOKING_HORIZON_DAYS, "14"),
             max_active_bookings=_positive_int(MAX_ACTIVE_BOOKINGS, "3"),
             max_bookings_per_week=_whole_number(MAX_BOOKINGS_PER_WEEK, "0") or None,
             cancel_cutoff_minutes=_whole_number(CANCEL_CUTOFF_MINUTES, "120"),
+            weekly_hours=weekly_hours,
         )
         facility.validate()
         return facility
 
     def validate(self) -> None:
+        if self.weekly_hours is not None:  # each day was checked as OPENING_HOURS was read
+            if len(self.weekly_hours) != 7 or not any(self.weekly_hours):
+                raise ConfigurationError(f"{OPENING_HOURS} must give seven days, at least one of them open")
+            return
         open_min, close_min = self.opening_minutes, self.closing_minutes
         if close_min <= open_min:
             raise ConfigurationError(f"{CLOSING_TIME} must be later than {OPENING_TIME}")
@@ -150,6 +248,17 @@ class Facility:
     @property
     def closing_minutes(self) -> int:
         return self.closing.hour * 60 + self.closing.minute
+
+    def hours_on(self, date: dt.date) -> DayHours:
+        """That day's hours, (minutes open, minutes close) after local midnight, or None: closed all day."""
+        if self.weekly_hours is None:
+            return self.opening_minutes, self.closing_minutes
+        return self.weekly_hours[date.weekday()]
+
+    @property
+    def same_hours_every_day(self) -> bool:
+        """Every weekday has the same hours (so an answer need not say which day's they are)."""
+        return self.weekly_hours is None or len(set(self.weekly_hours)) == 1
 
     def court_named(self, name: str | None) -> str | None:
         """The configured spelling of a court name, matched case-insensitively."""

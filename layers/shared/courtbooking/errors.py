@@ -41,13 +41,15 @@ class NotFound(ServiceError):
     """No such booking for this user. Deliberately the same answer whether the booking
     does not exist or belongs to someone else, so ids cannot be probed."""
 
-    def __init__(self, booking_id: str) -> None:
-        super().__init__(ErrorCode.NOT_FOUND, words.not_found(booking_id))
+    def __init__(self, booking_id: str, message: str | None = None) -> None:
+        super().__init__(ErrorCode.NOT_FOUND, message or words.not_found(booking_id))
 
 
 class LimitReached(ServiceError):
-    def __init__(self, limit: int) -> None:
-        super().__init__(ErrorCode.LIMIT_REACHED, words.limit_reached(limit))
+    """MAX_ACTIVE_BOOKINGS (the default message), or another limit named by its own message (the weekly one)."""
+
+    def __init__(self, limit: int, message: str | None = None) -> None:
+        super().__init__(ErrorCode.LIMIT_REACHED, message or words.limit_reached(limit))
 
 
 class AlreadyBooked(ServiceError):

@@ -253,6 +253,9 @@ class Availability(BaseModel):
     other_days: list[Slot] = Field(
         default_factory=list, description="The asked time on the nearest other days that have it free."
     )
+    closed: str | None = Field(
+        default=None, description="When a closure shuts every slot asked for: which, why and until when."
+    )
     message: str
 
 
@@ -405,6 +408,9 @@ class Booking(BaseModel):
     cancelled_at: dt.datetime | None = Field(default=None, description="When it was cancelled (UTC), if it was.")
     cancelled_by: Canceller | None = Field(default=None, description="Who cancelled it: its holder, an admin, a closure.")
     cancel_reason: str | None = Field(default=None, description="Why an admin or a closure cancelled it.")
+    cancelled_by_id: str | None = Field(
+        default=None, description="The holder's, the admin's or the closure's id: shown to admins only."
+    )
     already_held: bool = Field(
         default=False, description="True when the person already held this very slot: nothing new was booked."
     )

@@ -113,14 +113,19 @@ class Schedule:
             raise SlotInvalid(words.wall_time_skipped(time, date, self.facility))
         return instant
 
-    def starts(self, duration_minutes: int, date: dt.date | None = None) -> list[str]:
-        """Every start on the grid at which a booking of this length fits in opening hours
-        (on `date`, only those whose every slot is a wall time that exists that day)."""
-        f = self.facility
-        last = f.closing_minutes - duration_minutes
-        grid = [hhmm(m) for m in range(f.opening_minutes, last + 1, f.slot_minutes)]
-        if date is None:
-            return grid
+    def grid(self, duration_minutes: int, date: dt.date) -> list[str]:
+        """Every start on that day's slot grid at which a booking of this length fits in its opening
+        hours, whether or not each wall time exists that day; none on a day the club is closed."""
+        hours = self.facility.hours_on(date)
+        if hours is None:
+            return []
+        opening, closing = hours
+        return [hhmm(m) for m in range(opening, closing - duration_minutes + 1, self.facility.slot_minutes)]
+
+    def starts(self, duration_minutes: int, date: dt.date) -> list[str]:
+        """The starts that can be booked on that day: on its grid, each slot it covers a wall time that
+        exists that day."""
+        grid = self.grid(duration_minutes, date)
         return [t for t in grid if all(self.wall_time(date, u) for u in self.units(t, duration_minutes))]
 
     def units(self, time: str, duration_minutes: int) -> list[str]:
@@ -138,6 +143,8 @@ class Schedule:
             return words.in_the_past(date)
         if date > self.last_bookable_date(now):
             return words.beyond_horizon(self.facility, self.last_bookable_date(now))
+        if self.facility.hours_on(date) is None:
+            return words.closed_on(date)
         return None
 
     def check_bookable(self, court: str, date: dt.date, time: str, duration_minutes: int, now: dt.datetime) -> None:
@@ -146,7 +153,7 @@ class Schedule:
         if problem:
             raise SlotInvalid(problem)
         if time not in self.starts(duration_minutes, date):
-            raise SlotInvalid(words.not_a_start(time, duration_minutes, self.facility))
+            raise SlotInvalid(words.not_a_start(time, duration_minutes, date, self.facility))
         if self.start_instant(date, time) <= now:
             raise SlotInvalid(words.already_started(date, time))
         del court  # the court was resolved against the facility when the id was parsed

@@ -73,6 +73,71 @@ def upcoming(bookings: Sequence[Booking]) -> str:
     return f"Your upcoming bookings: {lines}."
 
 
+def cancelled_for_holder(booking: Booking) -> str:
+    """What an admin is told: whose booking, and that they will hear of it."""
+    return (
+        f"Cancelled {booking.user_id}'s booking of {booking.court} on {day(booking.date)} at {booking.time}; "
+        "they are told in their next chat answer."
+    )
+
+
+def notice_cancelled(booking: Booking, by: str, reason: str | None) -> str:
+    """What the holder is told of a booking cancelled without them (by an admin or a closure)."""
+    what = f"Your booking of {booking.court} on {day(booking.date)} at {booking.time} was cancelled"
+    if by == "closure":
+        return f"{what}: the court is closed{' ' + because(reason) if reason else ''}."
+    return f"{what} by the club{': ' + reason if reason else ''}."
+
+
+# --- history: a person's bookings looking back -------------------------------------------------
+
+
+def period(since: dt.date | None, until: dt.date | None, today: dt.date) -> str:
+    """' in November' (' in November 2025' in another year than today's), ' on Friday 27 November',
+    ' from ... to ...', ' since ...', ' until ...', or ''."""
+    if since and until:
+        next_day = until + dt.timedelta(days=1)
+        if since.day == 1 and next_day.day == 1 and (since.year, since.month) == (until.year, until.month):
+            return f" in {since:%B}" if since.year == today.year else f" in {since:%B %Y}"
+        if since == until:
+            return f" on {day(since)}"
+        return f" from {day(since)} to {day(until)}"
+    if since:
+        return f" since {day(since)}"
+    if until:
+        return f" until {day(until)}"
+    return ""
+
+
+def _canceller(booking: Booking) -> str:
+    if booking.cancelled_by == "admin":
+        return f"cancelled by the club{': ' + booking.cancel_reason if booking.cancel_reason else ''}"
+    if booking.cancelled_by == "closure":
+        return f"cancelled: the court was closed{' ' + because(booking.cancel_reason) if booking.cancel_reason else ''}"
+    return "cancelled by you"
+
+
+def history_page(when: str, bookings: Sequence[Booking], during: str, first: bool, more: bool) -> str:
+    """One page of a history: "You played 3 times in November: ...", "No cancelled bookings.";
+    a page of several says so ("newest first; there are more")."""
+    n, plural = len(bookings), "s" if len(bookings) != 1 else ""
+    if when == "cancelled":
+        if not bookings:
+            return f"No cancelled bookings{during}." if first else f"No more cancelled bookings{during}."
+        listed = "; ".join(f"{b.court} on {day(b.date)} at {b.time}, {_canceller(b)}" for b in bookings)
+        whole, latest, earlier = f"{n} cancelled booking{plural}", "Cancelled bookings", "Earlier cancelled bookings"
+    else:
+        if not bookings:
+            return f"You have not played{during}." if first else f"No more games{during}."
+        listed = "; ".join(f"{b.court} on {day(b.date)} at {b.time}" for b in bookings)
+        whole, latest, earlier = f"You played {n} time{plural}", "Your latest games", "Earlier games"
+    if first and not more:
+        head = f"{whole}{during}"
+    else:
+        head = f"{latest}{during}, newest first" if first else f"{earlier}{during}"
+    return f"{head}: {listed}{'; there are more' if more else ''}."
+
+
 # --- what is free -----------------------------------------------------------------------------
 
 
@@ -134,10 +199,64 @@ def beyond_horizon(facility: Facility, last: dt.date) -> str:
     return f"Courts can be booked up to {facility.horizon_days} days ahead (until {day(last)})."
 
 
-def not_a_start(time: str, duration: int, facility: Facility) -> str:
+# --- opening hours: always a given day's, named with its weekday when days differ -------------------
+
+
+def clock_time(minutes: int) -> str:
+    """Minutes after midnight as HH:MM."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def hours_span(hours: tuple[int, int]) -> str:
+    """08:00-20:00"""
+    return f"{clock_time(hours[0])}-{clock_time(hours[1])}"
+
+
+def weekdays(date: dt.date) -> str:
+    """Saturdays"""
+    return f"{date:%A}s"
+
+
+def day_hours(facility: Facility, date: dt.date) -> str:
+    """That day's hours: "08:00-20:00 on Saturdays"; only "08:00-21:00" when every day has the same."""
+    hours = facility.hours_on(date)
+    if hours is None:
+        return f"closed on {weekdays(date)}"
+    if facility.same_hours_every_day:
+        return hours_span(hours)
+    return f"{hours_span(hours)} on {weekdays(date)}"
+
+
+def closed_on(date: dt.date) -> str:
+    return f"The club is closed on {weekdays(date)}."
+
+
+def week_hours(facility: Facility) -> str:
+    """The week's hours, runs of days alike together: "Monday to Friday 07:00-22:00; Saturday 08:00-20:00;
+    closed on Sunday", or "every day 08:00-21:00"."""
+    monday = dt.date(2024, 1, 1)  # any Monday: only the weekday of each day matters
+    week = [(monday + dt.timedelta(days=i), facility.hours_on(monday + dt.timedelta(days=i))) for i in range(7)]
+    if facility.same_hours_every_day and week[0][1] is not None:
+        return f"every day {hours_span(week[0][1])}"
+    runs: list[list[tuple[dt.date, tuple[int, int] | None]]] = []
+    for day_and_hours in week:
+        if runs and runs[-1][-1][1] == day_and_hours[1]:
+            runs[-1].append(day_and_hours)
+        else:
+            runs.append([day_and_hours])
+    said = []
+    for run in runs:
+        first, last = f"{run[0][0]:%A}", f"{run[-1][0]:%A}"
+        days = first if len(run) == 1 else f"{first} and {last}" if len(run) == 2 else f"{first} to {last}"
+        hours = run[0][1]
+        said.append(f"closed on {days}" if hours is None else f"{days} {hours_span(hours)}")
+    return "; ".join(said)
+
+
+def not_a_start(time: str, duration: int, date: dt.date, facility: Facility) -> str:
     return (
         f"{time} for {duration} minutes is not a bookable start: courts open "
-        f"{facility.opening:%H:%M}-{facility.closing:%H:%M} in {facility.slot_minutes}-minute slots"
+        f"{day_hours(facility, date)} in {facility.slot_minutes}-minute slots"
     )
 
 
@@ -170,6 +289,154 @@ def was_cancelled(booking_id: str, when: dt.datetime) -> str:
 
 def too_late(date: dt.date, time: str) -> str:
     return f"The booking on {day(date)} at {time} has started or is over."
+
+
+def cut_off(moving: bool, booking: Booking, cutoff_minutes: int, deadline: dt.datetime) -> str:
+    """Bookings can be cancelled up to 2 hours before they start: ... could be cancelled until 13:00."""
+    done, could = ("moved", "changed") if moving else ("cancelled", "cancelled")
+    until = f"{deadline:%H:%M}" if deadline.date() == booking.date else f"{day(deadline.date())} at {deadline:%H:%M}"
+    return (
+        f"Bookings can be {done} up to {length(cutoff_minutes)} before they start: your booking of "
+        f"{booking.court} on {day(booking.date)} at {booking.time} could be {could} until {until}."
+    )
+
+
+def weekly_limit_reached(limit: int, held: int, monday: dt.date) -> str:
+    return (
+        f"You can book at most {limit} court{'s' if limit != 1 else ''} a week (Monday to Sunday): "
+        f"you already have {held} in the week of {day(monday)}."
+    )
+
+
+def no_such_booking(booking_id: str) -> str:
+    """An admin's look-up of an id that is no booking (a holder is told not_found)."""
+    return f"There is no booking with id {booking_id}."
+
+
+def cursor_not_ours() -> str:
+    return "cursor is not one this service gave: send the next_cursor of the page before, as it was given"
+
+
+def since_after_until(since: dt.date, until: dt.date) -> str:
+    return f"since ({since.isoformat()}) must not be after until ({until.isoformat()})"
+
+
+# --- closures ------------------------------------------------------------------------------------
+
+
+def wall_day_time(wall: str) -> str:
+    """2026-12-14T08:00 -> Monday 14 December 08:00"""
+    when = dt.datetime.fromisoformat(wall)
+    return f"{day(when.date())} {when:%H:%M}"
+
+
+def because(reason: str) -> str:
+    """'for resurfacing'; a reason already written 'for coaching' is kept as it is."""
+    return reason if reason.casefold().startswith("for ") else f"for {reason}"
+
+
+def closed_place(court: str | None) -> str:
+    """Who a closure shuts: a court, or (None) the whole club."""
+    return court or "The club"
+
+
+def closed_until(place: str, end: str, reason: str) -> str:
+    """Court B is closed until Friday 18 December at 21:00 for resurfacing."""
+    when = dt.datetime.fromisoformat(end)
+    return f"{place} is closed until {day(when.date())} at {when:%H:%M} {because(reason)}."
+
+
+def closure_span(court: str | None, start: str, end: str, reason: str) -> str:
+    """Court B is closed from Monday 14 December 08:00 to Friday 18 December 21:00 for resurfacing."""
+    return f"{closed_place(court)} is closed from {wall_day_time(start)} to {wall_day_time(end)} {because(reason)}."
+
+
+def holder_booking(booking: Booking) -> str:
+    """Court B on Monday 14 December at 10:00 (ann)"""
+    return f"{booking.court} on {day(booking.date)} at {booking.time} ({booking.user_id})"
+
+
+def closure_made(span: str, standing: Sequence[Booking], cancelled: Sequence[Booking]) -> str:
+    """What a close did: the closure, the bookings inside it that stand, those it cancelled."""
+    parts = [span]
+    if cancelled:
+        n = len(cancelled)
+        parts.append(
+            f"Cancelled {n} booking{'s' if n != 1 else ''} inside it, and told "
+            f"{'each holder' if n != 1 else 'its holder'}: {'; '.join(holder_booking(b) for b in cancelled)}."
+        )
+    if standing:
+        n = len(standing)
+        listed = "; ".join(holder_booking(b) for b in standing)
+        verb = "are" if n != 1 else "is"
+        parts.append(
+            f"{n} booking{'s' if n != 1 else ''} {verb} inside it: {listed}. "
+            f"{'They stand' if n != 1 else 'It stands'}: cancel {'them' if n != 1 else 'it'}, "
+            "or close again with cancel_affected."
+        )
+    if not standing and not cancelled:
+        parts.append("No booking is inside it.")
+    return " ".join(parts)
+
+
+def closures_listed(spans: Sequence[str]) -> str:
+    if not spans:
+        return "No closures."
+    return f"{len(spans)} closure{'s' if len(spans) != 1 else ''}: {' '.join(spans)}"
+
+
+def closure_incomplete(closure_id: str) -> str:
+    return f"Closure {closure_id} was interrupted while it was made: delete it or close again."
+
+
+def day_sheet(date: dt.date, hours: str | None, bookings: Sequence[Booking], spans: Sequence[str]) -> str:
+    """Friday 27 November, open 08:00-21:00: 2 bookings. Court B is closed from ..."""
+    opening = f"open {hours}" if hours else "closed all day"
+    n = len(bookings)
+    listed = f"{n} booking{'s' if n != 1 else ''}" + (
+        f": {'; '.join(holder_booking(b) for b in bookings)}" if n else ""
+    )
+    return " ".join([f"{day(date)}, {opening}: {listed}.", *spans])
+
+
+def no_such_closure(closure_id: str) -> str:
+    return f"There is no closure with id {closure_id}."
+
+
+def closure_not_ordered(start: str, end: str) -> str:
+    return f"a closure must end after it starts: {start} to {end}"
+
+
+def closure_over(end: str) -> str:
+    return f"the closure would already be over: it ends {wall_day_time(end)}, which has passed"
+
+
+def closure_too_long(most_days: int, start: str, end: str) -> str:
+    return f"a closure may last at most {most_days} days: {start} to {end} is longer; close it in parts"
+
+
+def closure_interrupted(why: str, closure_id: str, step: str) -> str:
+    return (
+        f"{why}. The closure {closure_id} stopped {step}: it is listed incomplete; "
+        "delete it (which removes whatever was written) or close again to finish it"
+    )
+
+
+def closure_cancels_interrupted(why: str, closure_id: str, done: int, total: int) -> str:
+    return (
+        f"{why}. The closure {closure_id} is in place, but only {done} of the {total} bookings inside it "
+        "were cancelled: close again with cancel_affected to cancel the rest"
+    )
+
+
+TOO_BUSY_CLOSURE = "too many simultaneous changes to the closures of this court and day; try again"
+
+
+def reopen_interrupted(why: str, closure_id: str, done: int, total: int) -> str:
+    return (
+        f"{why}. Reopening {closure_id} stopped after {done} of its {total} court-days: "
+        "it is still listed; delete it again to finish"
+    )
 
 
 # --- faults -------------------------------------------------------------------------------------

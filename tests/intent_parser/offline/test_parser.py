@@ -74,6 +74,10 @@ VOCABULARY = [
     "and", "after", "before", "court", "a", "b", "for", "2", "hours", "90", "minutes", "in", "days", "weeks",
     "fortnight", "week", "cancel", "book", "free", "my", "bookings", "25:00", "february", "30th", "-", "/", ":",
     "o'clock", "ish", "christmas", "eve", "new", "year's", "day", "ignore", "instructions", "0", "99", "2026",
+    # histories and closures
+    "close", "shut", "history", "played", "what did I play", "cancelled", "last", "since", "until", "month", "year",
+    "weekend", "ago", "past", "november", "may", "through", "courts", "club", "because", "due", "all", "1-31",
+    "14 to 18", "29 february",
 ]  # fmt: skip
 
 
@@ -95,4 +99,12 @@ def test_never_raises_and_answers_are_well_formed(message: str, now: dt.datetime
         assert intent.window.start < intent.window.end
     if intent.court is not None:
         assert intent.court in ("Court A", "Court B", "Court C")
+    if intent.action in ("history", "close"):
+        assert intent.time is None
+        assert not (intent.date and intent.period)
+    if intent.reason is not None:
+        assert intent.action == "close"
+        assert 0 < len(intent.reason) <= 200
+    if intent.period is not None:
+        assert intent.period.start <= intent.period.end
     assert parse(message, now.isoformat(), zone) == intent  # deterministic

@@ -16,15 +16,18 @@ read as 2 o'clock and "3 December" never as 3 o'clock):
    "2h30"; "15h" is left to the times);
 3. dates: ISO and numeric, month-name dates, holidays, offsets ("in 3 days",
    "a week from today", "a fortnight"), today/tomorrow, weekdays with
-   this/next/after next/"next week", the weekend, ordinal days ("the 4th");
+   this/next/after next/"next week", the weekend, ordinal days ("the 4th"); for a
+   history, a closure or a list, periods around them ("last month", "14 to 18
+   December", "since Monday");
 4. windows and ranges ("between 4 and 6pm", "after 5", "before noon");
 5. exact times ("3pm", "9.30am", "1500", "15h30", "half past four", "at 3", "3 o'clock",
    a bare hour that carries on: "and 7?", "5 instead"), then self-corrections
    ("at 5, no wait, 6": a bare number is what it corrects);
 6. day parts ("tomorrow morning", "tonight"), which also decide am/pm for a
    bare hour; a bare hour is otherwise read inside the opening hours;
-7. the action from the wording (questions about one's own bookings are a list),
-   and a bare yes or no ("sure", "no thanks");
+7. the action from the wording (questions about one's own bookings are a list; about
+   those gone by, a history: "what did I play last month?"; an admin's "close court B
+   ..." a closure, with its reason), and a bare yes or no ("sure", "no thanks");
 8. the conversation, when a context is given: a move ("move my 5pm to Thursday",
    "actually court B" about the booking in focus), an offer taken by its time or court
    ("ok 4pm then", "court C"), an answer to "Which booking?", or a follow-up that
@@ -42,9 +45,9 @@ the same message, and `Intent.impossible` quotes them as written. Everything is
 resolved in the facility's time zone from `now`.
 
 The modules, in reading order: `normalise` (step 1, and the vocabulary), `courts`,
-`offers` and `durations` (step 2), `dates` (3), `times` (4 to 6; day parts are read
-before windows so that they can decide am/pm), `corrections` (5), `action` and
-`replies` (7), `conversation` and `moves` (8). Each reader adds typed candidates to a
+`offers` and `durations` (step 2), `dates` and `periods` (3), `times` (4 to 6; day parts
+are read before windows so that they can decide am/pm), `corrections` (5), `action`,
+`replies` and `closures` (7), `conversation` and `moves` (8). Each reader adds typed candidates to a
 `scan.Scan`; `parser.OfflineParser` runs them, combines the candidates into one
 `scan.Reading`, resolves it in the conversation and answers one `Intent`.
 """

@@ -1,5 +1,12 @@
 """Step 7, the action: what the wording asks for, and whether it asks anything at all.
 
+close (an imperative at the start: "close court B ...", "shut all courts ...", "please close
+the club ..."; never "a court close to 5pm", "when do you close?", "don't close") > a history
+of cancelled bookings ("my cancelled bookings", "bookings I cancelled", "what did I cancel")
+> cancel > a history ("history", "my past bookings", "what did I play", "when did I last
+play") > list (a list becomes a history in `parser` when it names days gone by: "what did I
+book last week?") > ... Who may close is not the parser's business: the orchestrator checks.
+
 cancel > list (also questions about one's own bookings: "do I have anything on Friday?",
 "what courts do I have booked?", "what have I got this week", "what's booked", "anything
 booked for me?") > an explicit "book/reserve" > check wording ("what's
@@ -18,9 +25,53 @@ from __future__ import annotations
 
 import re
 
-from courtbooking.models import Action
+from courtbooking.models import Action, HistoryWhen
 
 from .normalise import ANY_WEEKDAY, MAX_PARSE_CHARS
+
+# An admin's closure: "close"/"shut" said first (after "please", "can you", "I want to" ...), of a court,
+# the courts or the club. Not "close to", "close by", "close my booking", nor a question about hours.
+_POLITE = (
+    r"(?:(?:please|pls|kindly|can|could|would|will|you|we|i|need|want|wanna|like|id|to|lets|ok|okay|hi|hey|so|now)\s+)*"
+)
+_CLOSE = re.compile(
+    rf"^{_POLITE}(?:close|shut)(?:\s+(?:down|off|up))?\s+(?!(?:to|by|at|early|soon|now|my|our|it|this|that)\b)"
+    r"(?P<what>(?:(?:the|all|every|of|whole|entire)\s+)*"
+    r"(?:[a-z]+\s+courts?|courts?|club|facility|venue|centre|center|site|everything))\b"
+    rf"|^{_POLITE}(?:block\s+(?:off|out)|take\s+(?:out|down))\s+"
+    r"(?P<blocked>(?:(?:the|all|every)\s+)*(?:[a-z]+\s+courts?|courts?|club))\b"
+    rf"|^{_POLITE}(?:(?:add|make|create|set\s+up|put\s+in)\s+)?(?:an?\s+|new\s+)*closure\b"
+)
+# What a closure of every court says: "all courts", "the courts", "the club", "everything".
+_EVERY_COURT = re.compile(
+    r"(?:(?:the|all|every|of|whole|entire)\s+)*(?:courts|club|facility|venue|centre|center|site|everything)"
+    r"|(?:all|every|the\s+whole|the\s+entire)\s+(?:of\s+the\s+)?court"
+)
+# Bookings that were cancelled: "my cancelled bookings", "bookings I cancelled", "what did I cancel".
+_CANCELLED = re.compile(
+    r"\bcancell?ed\s+(?:bookings?|reservations?|games?|sessions?|ones?|courts?)\b"
+    r"|\b(?:bookings?|reservations?|games?|sessions?|ones?|what|which|anything)\s+(?:that\s+)?"
+    r"(?:i|we|ive|weve)\s+(?:have\s+|had\s+)?cancell?ed\b"
+    r"|\b(?:what|which)\b(?:\s+\w+){0,2}?\s+(?:did|have|had)\s+(?:i|we)\s+cancel(?:l?ed)?\b"
+    r"|\b(?:was|were|has|have)\s+(?:(?:my|our|any|of|the)\s+)+(?:\w+\s+){0,3}?(?:bookings?|reservations?)\s+"
+    r"(?:been\s+)?cancell?ed\b"
+    r"|\b(?:my|our)\s+cancellations\b|\bcancell?ations?\s+history\b"
+)
+# One's bookings gone by, said in so many words (before the list wording: "show my past bookings").
+_HISTORY = re.compile(
+    r"\bhistory\b"
+    r"|\b(?:past|previous|old|older|earlier|former|played)\s+(?:bookings?|reservations?|games?|sessions?|matches)\b"
+    r"|\b(?:what|which|where|when|how\s+(?:many|often))\b(?:\s+\w+){0,2}?\s+(?:did|have|had)\s+(?:i|we)\s+"
+    r"(?:last\s+|already\s+|ever\s+)?play(?:ed)?\b"
+    r"|\b(?:did|have)\s+(?:i|we)\s+(?:ever\s+|already\s+)?play(?:ed)?\s+(?:on|at|in|last|yesterday|this)\b"
+    r"|\b(?:bookings?|games?|matches|sessions?)\s+(?:that\s+)?(?:i|we|ive|weve)\s+(?:have\s+|had\s+)?(?:played|had)\b"
+    r"|\b(?:bookings?|reservations?|games?|sessions?)\s+(?:(?:i|we)\s+(?:made|had)\s+)?"
+    r"(?:since|last\s+(?:week|month|year|weekend)|(?:in\s+)?the\s+(?:last|past)\s+\d*\s*\w+)\b"
+)
+# Weaker, after the booking words ("book the court I played on" is a booking).
+_HISTORY_WEAK = re.compile(
+    r"\b(?:courts?|times?|everything|anything)\s+(?:that\s+)?(?:i|we|ive|weve)\s+(?:have\s+)?played\b"
+)
 
 _CANCEL = re.compile(
     r"\bcancel\w*|\bcall\s+off\b|\bun-?book\b|\b(?:delete|remove|scrap|drop|ditch)\s+(?:my|the|our|that|this)\b"
@@ -71,7 +122,7 @@ _BOOK = re.compile(
     r"|\bgrab\b|\bget\s+(?:me|us)\b|\bi(?:ll|\s+will)\s+take\b|\block\s+in\b|\bsecure\s+(?:me\s+)?a\b"
 )
 _CHECK = re.compile(
-    r"\b(?:free|available|availability|availabilities|vacant|vacancy|vacancies|open|taken|busy|booked|full|spare)\b"
+    r"\b(?:free|available|availability|availabilities|vacant|vacancy|vacancies|open|closed|taken|busy|booked|full|spare)\b"
     r"|\bany\s+(?:courts?|slots?|space|spaces|room|gaps?|openings?|times)\b|\b(?:what|which)\s+(?:courts?|slots?|times?)\b"
     r"|\bwhats\s+(?:left|on)\b|\bcheck\b|\bsee\s+if\b|\bwhen\s+can\s+(?:i|we)\b|\bis\s+there\s+(?:a|any|anything)\b"
     r"|\banything\s+(?:going|on|left|doing)\b|\b(?:courts|anything)\b[^.!]*\?"
@@ -103,14 +154,22 @@ def is_instruction(normal: str, message: str) -> bool:
 
 def action(text: str, has_when: bool) -> Action | None:
     """The action `text` (the normalised message) asks for; `has_when` when it gave a date, time or window."""
+    if _CLOSE.search(text):
+        return "close"
+    if _CANCELLED.search(text):
+        return "history"
     if _NOT_A_BOOKING.search(text):
         return None  # "don't book ...", "move my booking to ...": never read as a request to book
     if _CANCEL.search(text):
         return "cancel"
+    if _HISTORY.search(text):
+        return "history"
     if _LIST.search(text):
         return "list"
     if _BOOK.search(text):
         return "book"
+    if _HISTORY_WEAK.search(text):
+        return "history"
     if _CHECK.search(text):
         return "check"
     if _LIST_WEAK.search(text):
@@ -118,6 +177,21 @@ def action(text: str, has_when: bool) -> Action | None:
     if has_when or _WEAK_BOOK.search(text):
         return "book"
     return None
+
+
+def closes_a_court(text: str) -> str | None:
+    """The court a closure names in its own words ("centre court", "the court"), when it is not every
+    court ("all courts", "the club"): None for every court, or when the words name none."""
+    match = _CLOSE.search(text)
+    what = match.group("what") or match.group("blocked") if match is not None else None
+    if not what or _EVERY_COURT.fullmatch(what):
+        return None
+    return what
+
+
+def history_of(text: str) -> HistoryWhen:
+    """Which bookings a history asks for: the cancelled ones when it says so, else those played."""
+    return "cancelled" if _CANCELLED.search(text) else "past"
 
 
 def asks(text: str) -> Action | None:

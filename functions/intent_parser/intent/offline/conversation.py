@@ -21,6 +21,9 @@ or window (when it gives neither), the court (unless it named one, even one that
 exist) and the length. Anything else that books, checks or cancels without a date is about
 the day in focus. A move inherits nothing: its target is only what was said.
 
+A history or a closure is never resolved here (`parser` answers it as said), and after
+one a follow-up inherits no action: nothing is closed that was not asked in so many words.
+
 A question ("what about Friday?", "how about 4pm?") is a check unless it answers "What time?" or
 "Which day?": it never books or moves, nor takes an offer by its time (the answer offers it again).
 
@@ -52,6 +55,9 @@ from .scan import Reading, Span
 
 def in_conversation(reading: Reading, normal: str, context: ConversationContext, read: Read) -> Reading:
     """`reading` (what `normal` says on its own) in the conversation `context`; `read` reads a part of `normal`."""
+    if context.action in ("history", "close"):
+        # After a history or a closure a follow-up is read on its own: nothing closes unless it says so.
+        context = context.model_copy(update={"action": None})
     move = read_move(normal, reading, context, read)
     if move is not None:
         return move

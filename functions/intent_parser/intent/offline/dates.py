@@ -14,6 +14,10 @@ it as the first such day on or after the day in focus ("book mon 10am", "and tue
 "and wed 10am" on a Wednesday is next week's Wednesday, not today). An alternative ("what
 about Friday?", "Monday instead"), an answer to "Which day?" and a question about one's own
 bookings read it from today, as on its own (`conversation`).
+
+In a history (`Scan.past`: "what did I play on Tuesday?") the day that has no year or week
+of its own is the last such day, today included, not the next one: a bare weekday, a
+month and day ("3 November"), an ordinal ("the 4th"), a holiday.
 """
 
 from __future__ import annotations
@@ -95,7 +99,7 @@ class DateReader:
         text = scan.text
         if any(word in text for word in _HOLIDAY_WORDS):
             for match in _D_HOLIDAY.finditer(scan.text):
-                _add_date(scan, match, 0, _holiday(match.group(1), today))
+                _add_date(scan, match, 0, _holiday(match.group(1), today, scan.past))
         self._offsets(scan)
         if "tomorrow" in scan.text:
             for match in _D_DAY_AFTER.finditer(scan.text):
@@ -108,14 +112,14 @@ class DateReader:
                 _add_date(scan, match, 3, today)
         if "day" in scan.text:
             for match in _D_WEEKDAY.finditer(scan.text):
-                _add_date(scan, match, 2, _weekday(match, today), bare_weekday=_bare_weekday(match))
+                _add_date(scan, match, 2, _weekday(match, today, scan.past), bare_weekday=_bare_weekday(match))
         if "weekend" in scan.text:
             for match in _D_WEEKEND.finditer(scan.text):
                 _add_date(scan, match, 2, _weekend(match.group(1), today))
         if has_digit(scan.text):
             for pattern in (_D_ORDINAL, _D_BARE_ORDINAL):
                 for match in pattern.finditer(scan.text):
-                    _add_date(scan, match, 1, _ordinal_day(int(match.group(1)), today))
+                    _add_date(scan, match, 1, _ordinal_day(int(match.group(1)), today, scan.past))
 
     def _numeric_dates(self, scan: Scan) -> None:
         for match in _D_ISO.finditer(scan.text):
@@ -128,7 +132,7 @@ class DateReader:
         if "/" in scan.text:
             for match in _D_NUM2.finditer(scan.text):
                 day, month = self._day_month(int(match.group(1)), int(match.group(2)))
-                _add_date(scan, match, 0, _next_month_day(month, day, scan.today))
+                _add_date(scan, match, 0, month_day(month, day, scan.today, scan.past))
 
     def _month_dates(self, scan: Scan) -> None:
         for pattern, order in ((_D_DAY_MONTH, "dm"), (_D_MONTH_DAY, "md")):
@@ -138,7 +142,11 @@ class DateReader:
                 else:
                     month_name, day, year = match.groups()
                 month = MONTH_INDEX[month_name]
-                value = _real_date(int(year), month, int(day)) if year else _next_month_day(month, int(day), scan.today)
+                value = (
+                    _real_date(int(year), month, int(day))
+                    if year
+                    else month_day(month, int(day), scan.today, scan.past)
+                )
                 _add_date(scan, match, 0, value)
 
     def _day_month(self, first: int, second: int) -> tuple[int, int]:
@@ -180,13 +188,16 @@ def _base_day(base: str | None, today: dt.date) -> dt.date:
     return today + dt.timedelta(days=(WEEKDAY_INDEX[base] - today.weekday()) % 7)
 
 
-def _weekday(match: re.Match[str], today: dt.date) -> dt.date:
-    """this/coming/bare X: the next X, today included. next X, X next week: the X of next calendar
-    week (weeks start on Monday). X after next: the X after the coming one. X week: a week after it."""
+def _weekday(match: re.Match[str], today: dt.date, past: bool = False) -> dt.date:
+    """this/coming/bare X: the next X, today included (in a history the last one). next X, X next week:
+    the X of next calendar week (weeks start on Monday). X after next: the X after the coming one.
+    X week: a week after it."""
     modifier, week_before, name, after = match.groups()
     target = WEEKDAY_INDEX[name]
     coming = today + dt.timedelta(days=(target - today.weekday()) % 7)
     after = " ".join(after.split()) if after else None
+    if past and modifier in (None, "the", "this") and not week_before and not after:
+        return today - dt.timedelta(days=(today.weekday() - target) % 7)
     if modifier == "last":
         return today - dt.timedelta(days=(today.weekday() - target) % 7 or 7)
     if modifier == "next" or after in ("next week", "of next week", "next"):
@@ -206,7 +217,7 @@ def _weekend(modifier: str | None, today: dt.date) -> dt.date:
     return today + dt.timedelta(days=5 - today.weekday())
 
 
-def _holiday(name: str, today: dt.date) -> dt.date:
+def _holiday(name: str, today: dt.date, past: bool = False) -> dt.date:
     """Fixed-date holidays only; movable ones (Easter, Thanksgiving) are not read."""
     name = " ".join(name.split())
     if name == "christmas eve":
@@ -228,34 +239,42 @@ def _holiday(name: str, today: dt.date) -> dt.date:
     else:
         month, day = 1, 1
     this_year = dt.date(today.year, month, day)
+    if past:
+        return this_year if this_year <= today else dt.date(today.year - 1, month, day)
     return this_year if this_year >= today else dt.date(today.year + 1, month, day)
 
 
-def _next_month_day(month: int, day: int, today: dt.date) -> dt.date | None:
-    """The next such date from today, today included (so in late December "Jan 2" is next year).
-    None when it does not exist ("February 30th"); 29 February waits for a leap year."""
+def month_day(month: int, day: int, today: dt.date, past: bool = False) -> dt.date | None:
+    """The next such date from today, today included (so in late December "Jan 2" is next year);
+    with `past`, the last such date, today included. None when it does not exist ("February 30th");
+    29 February waits for a leap year."""
     if not 1 <= month <= 12 or not 1 <= day <= 31:
         return None
     if day > calendar.monthrange(2024, month)[1]:
         return None
-    for year in range(today.year, today.year + 5):
+    years = range(today.year, today.year - 5, -1) if past else range(today.year, today.year + 5)
+    for year in years:
         value = _real_date(year, month, day)
-        if value is not None and value >= today:
+        if value is not None and (value <= today if past else value >= today):
             return value
     return None
 
 
-def _ordinal_day(day: int, today: dt.date) -> dt.date | None:
-    """'the 4th': the next 4th of a month, today included; months without that day are skipped."""
+def _ordinal_day(day: int, today: dt.date, past: bool = False) -> dt.date | None:
+    """'the 4th': the next 4th of a month, today included (with `past`, the last one); months without
+    that day are skipped."""
     if not 1 <= day <= 31:
         return None
     year, month = today.year, today.month
     for _ in range(13):
         if day <= calendar.monthrange(year, month)[1]:
             value = dt.date(year, month, day)
-            if value >= today:
+            if value <= today if past else value >= today:
                 return value
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if past:
+            year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        else:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return None
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeAlias, TypeVar
 
-from courtbooking.models import Action, BookingRef, Reply
+from courtbooking.models import Action, BookingRef, HistoryWhen, Reply
 
 Meridiem: TypeAlias = Literal["am", "pm"]
 
@@ -84,11 +84,23 @@ class DayPart:
     hint: Meridiem | None  # None for parts on both sides of noon ("lunchtime")
 
 
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Days, both included ("last month", "14 to 18 December"); `back` when the words look back
+    ("last week", "since Monday", "in October" gone by), which makes a question about one's
+    bookings a history."""
+
+    start: dt.date
+    end: dt.date
+    back: bool = False
+
+
 @dataclass(slots=True)
 class Scan:
     text: str  # the normalised message, masked as it is read
     today: dt.date  # local
     now: dt.datetime  # local
+    past: bool = False  # a history: "Tuesday", "3 November" are the last such day, not the next one
     dates: list[DateCandidate] = field(default_factory=list)
     times: list[TimeCandidate] = field(default_factory=list)
     windows: list[WindowCandidate] = field(default_factory=list)
@@ -98,6 +110,8 @@ class Scan:
     place: int | None = None  # a booking listed, named by its place ("cancel the second one")
     range_minutes: int | None = None  # the length of a written range ("2 to 4pm"), when a booking can span it
     day_part: DayPart | None = None
+    period: Period | None = None  # a range of days (a history or a closure)
+    impossible_period: str | None = None  # a range written that does not exist ("30-31 February")
 
     @property
     def hint(self) -> Meridiem | None:
@@ -135,6 +149,9 @@ class Reading:
     impossible_time: str | None = None  # as written ("25:00")
     unknown_court: str | None = None  # a display name ("Court D")
     bare_weekday: bool = False  # the date is a weekday alone ("wed"): the next one from today
+    period: Period | None = None  # the days a history or a closure covers (then `date` is None)
+    history: HistoryWhen | None = None  # which bookings a history asks for: past or cancelled
+    reason: str | None = None  # why a closure closes, as written ("resurfacing")
 
     @property
     def says_when(self) -> bool:

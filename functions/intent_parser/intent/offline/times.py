@@ -154,8 +154,9 @@ class TimeReader:
             span = Span(*window)
         scan.day_part = DayPart(span, hint)
 
-    def read_windows(self, scan: Scan, date: dt.date | None) -> None:
-        """Ranges and open-ended windows into `scan.windows`; a one-slot range into `scan.times`."""
+    def read_windows(self, scan: Scan, date: dt.date | None, *, from_opens: bool = False) -> None:
+        """Ranges and open-ended windows into `scan.windows`; a one-slot range into `scan.times`.
+        `from_opens`: "from 2pm" alone is 14:00 to closing (a closure), not a start time."""
         if not _may_hold_a_time(scan.text):
             return
         for pattern in (_W_BETWEEN, _W_FROM_TO, _W_RANGE):
@@ -175,7 +176,12 @@ class TimeReader:
                         scan.range_minutes = end - start
         for pattern in (_W_AFTER, _W_ONWARDS, _W_BEFORE):
             for match in pattern.finditer(scan.text):
-                if pattern is _W_AFTER and match.group("kw") == "from" and not match.group("onwards"):
+                if (
+                    pattern is _W_AFTER
+                    and match.group("kw") == "from"
+                    and not match.group("onwards")
+                    and not from_opens
+                ):
                     continue  # "from 3pm" alone is a start time, read below
                 value = self._resolve_written(match, 1, scan, date, end=pattern is _W_BEFORE)
                 scan.consume(match)

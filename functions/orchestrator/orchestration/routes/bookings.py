@@ -1,18 +1,20 @@
-"""/bookings: book a slot by its id, list mine, read one (or its calendar invite), move one, cancel one;
-always the caller's own."""
+"""/bookings: book a slot by its id, list mine (to come, played or cancelled), read one (or its calendar
+invite), move one, cancel one; always the caller's own."""
 
 from __future__ import annotations
 
+import datetime as dt
 from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from courtbooking import config
+from courtbooking import config, words
 from courtbooking.clock import utc_now
-from courtbooking.models import Booking, BookingList, BookSlotRequest, MoveSlotRequest
+from courtbooking.errors import InvalidRequest
+from courtbooking.models import Booking, BookingList, BookingPage, BookSlotRequest, HistoryWhen, MoveSlotRequest
 
 from .. import calendar
 from ..responses import (
@@ -32,6 +34,7 @@ from ..responses import (
 from . import caller, key, services
 
 router = Router()
+CURSOR_PATTERN = r"^[A-Za-z0-9_\-=]+$"  # models.Cursor's
 
 # What reading one booking (or its invite) can answer besides the booking: GET /bookings/{id} and its calendar.
 READ_ONE = ({400: answer(BAD_BOOKING_ID)}, NOT_FOUND, NO_422, ANY_ROUTE, SIGNED_IN, CALLS_SERVICES)
@@ -44,8 +47,9 @@ READ_ONE = ({400: answer(BAD_BOOKING_ID)}, NOT_FOUND, NO_422, ANY_ROUTE, SIGNED_
         {
             400: answer(f"{BAD_REQUEST}{BAD_HEADERS}."),
             409: answer(
-                "SLOT_TAKEN: someone holds the slot; LIMIT_REACHED: the most upcoming bookings allowed are held; "
-                "ALREADY_BOOKED: the caller holds another court at an overlapping time; "
+                "SLOT_TAKEN: someone holds the slot; LIMIT_REACHED: the most upcoming bookings allowed are held, "
+                "or the most in that week (MaxBookingsPerWeek); ALREADY_BOOKED: the caller holds another court at "
+                "an overlapping time; CLOSED: the court is closed then (the message names why and until when); "
                 "REQUEST_IN_PROGRESS: the same Idempotency-Key is still being answered (Retry-After).",
                 retry_after=True,
             ),
@@ -75,17 +79,51 @@ def create_booking(request: Annotated[BookSlotRequest, Body(embed=False)]) -> Re
 @router.get(
     "/bookings",
     responses=responses(
-        {200: "The caller's upcoming bookings."},
-        {400: answer(f"INVALID_REQUEST{BAD_HEADERS}.")},
+        {
+            200: "The caller's bookings: upcoming (the default, soonest first, always one page), past (played, newest "
+            "first) or cancelled (newest first); next_cursor fetches the next page."
+        },
+        {
+            400: answer(
+                "INVALID_REQUEST: when is not upcoming, past or cancelled; since or until is not YYYY-MM-DD, or since "
+                "is after until; a cursor this service did not give; limit not 1 to 100; a cursor or limit with "
+                f"when=upcoming{BAD_HEADERS}."
+            )
+        },
         NO_422,
         ANY_ROUTE,
         SIGNED_IN,
         CALLS_SERVICES,
     ),
 )
-def my_bookings() -> BookingList:
-    """The caller's upcoming bookings."""
-    return services(router).bookings(caller(router))
+def my_bookings(
+    when: Annotated[HistoryWhen | None, Query(description="upcoming (default), past or cancelled")] = None,
+    since: Annotated[dt.date | None, Query(description="First day, included (YYYY-MM-DD)")] = None,
+    until: Annotated[dt.date | None, Query(description="Last day, included (YYYY-MM-DD)")] = None,
+    cursor: Annotated[
+        str | None, Query(min_length=1, max_length=512, pattern=CURSOR_PATTERN, description="next_cursor of a page")
+    ] = None,
+    limit: Annotated[int | None, Query(ge=1, le=100, description="Most bookings in a page (default 20)")] = None,
+) -> BookingPage:
+    """The caller's bookings: those to come (one strongly consistent read), or their history, page by page."""
+    user = caller(router)
+    if since is not None and until is not None and since > until:
+        raise InvalidRequest(words.since_after_until(since, until))  # the booking function's words for it
+    if when in (None, "upcoming"):
+        if cursor is not None or limit is not None:
+            raise InvalidRequest(
+                "cursor and limit page when=past and when=cancelled; upcoming bookings are always one page"
+            )
+        return upcoming_page(services(router).bookings(user), since, until)
+    return services(router).history(user, when, since, until, cursor, limit)
+
+
+def upcoming_page(mine: BookingList, since: dt.date | None, until: dt.date | None) -> BookingPage:
+    """The upcoming bookings as a page, kept to the days asked for (the list is small: MaxActiveBookings)."""
+    if since is None and until is None:
+        return BookingPage(when="upcoming", bookings=mine.bookings, message=mine.message)
+    kept = [b for b in mine.bookings if (since is None or b.date >= since) and (until is None or b.date <= until)]
+    return BookingPage(when="upcoming", bookings=kept, message=words.upcoming(kept))
 
 
 @router.get(
@@ -140,7 +178,8 @@ def booking_calendar(booking_id: str) -> Response[str]:
             400: answer(f"{BAD_BOOKING_ID}; {BAD_REQUEST}."),
             409: answer(
                 "SLOT_TAKEN: someone holds the new slot (the booking is unchanged); ALREADY_BOOKED: the caller "
-                "holds another court at an overlapping time; TOO_LATE: the booking has started; CANCELLED: the "
+                "holds another court at an overlapping time; CLOSED: the court is closed then (why, until when); "
+                "TOO_LATE: the booking has started or the cancellation cut-off has passed; CANCELLED: the "
                 "booking was cancelled (book a new slot instead)."
             ),
             422: answer(
@@ -167,7 +206,10 @@ def move_booking(booking_id: str, request: Annotated[MoveSlotRequest, Body(embed
             200: "Cancelled: the booking with status cancelled; the slot is free again. Cancelling it again "
             "answers the same, and changes nothing."
         },
-        {400: answer(BAD_BOOKING_ID), 409: answer("TOO_LATE: the booking has started or is over.")},
+        {
+            400: answer(BAD_BOOKING_ID),
+            409: answer("TOO_LATE: inside the cancellation cut-off (CancelCutoffMinutes before the start), or over."),
+        },
         NOT_FOUND,
         NO_422,
         ANY_ROUTE,

@@ -1,7 +1,8 @@
 """POST /chat: the fixed workflow, intent parser -> availability -> booking, in plain words, in a conversation.
 
-The conversation's state is read before the workflow runs and written after it
-(orchestration.conversation); the answer carries the conversation's id.
+The conversation's state, and the caller's notices, are read before the workflow
+runs; the state is written after it and the notices told are taken out of the inbox
+(orchestration.conversation). The answer carries the conversation's id.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from courtbooking.errors import ServiceUnavailable
 from courtbooking.models import ChatRequest, ChatResponse
 
 from ..conversation import ConversationStore
+from ..identity import admin_refusal
 from ..responses import ANY_ROUTE, BAD_HEADERS, BAD_REQUEST, CALLS_SERVICES, LARGE_BODY, SIGNED_IN, answer, responses
 from ..workflow import ChatWorkflow
 from . import caller, key, services
@@ -36,7 +38,11 @@ def conversations() -> ConversationStore:
 @router.post(
     "/chat",
     responses=responses(
-        {200: "What was understood and done: status booked, moved, alternatives, available, needs_input, ..."},
+        {
+            200: "What was understood and done: status booked, moved, alternatives, available, needs_input, history, "
+            "closed (an admin's closure), refused (what only admins may do), ...; notices (what happened to the "
+            "caller's bookings since their last answer, told first in response)."
+        },
         {
             400: answer(
                 f"{BAD_REQUEST} (the message missing, empty or over 500 characters; a conversation_id that is not "
@@ -44,8 +50,8 @@ def conversations() -> ConversationStore:
             ),
             404: answer("NOT_FOUND: the booking the conversation names is no longer on record."),
             409: answer(
-                "TOO_LATE: the booking to cancel has started; REQUEST_IN_PROGRESS: the same Idempotency-Key is "
-                "still being answered (Retry-After).",
+                "REQUEST_IN_PROGRESS: the same Idempotency-Key is still being answered (Retry-After). (A cancel "
+                "or move the rules refuse is an answer in words, status unavailable.)",
                 retry_after=True,
             ),
             422: answer("IDEMPOTENCY_CONFLICT: the Idempotency-Key was used for another message."),
@@ -57,19 +63,28 @@ def conversations() -> ConversationStore:
     ),
 )
 def chat(request: Annotated[ChatRequest, Body(embed=False)]) -> ChatResponse:
-    """Book, check, move, list or cancel in plain words: {"message": "Book a court tomorrow at 3pm",
-    "conversation_id": "<from the last answer>"}."""
+    """Book, check, move, list, cancel or look back in plain words: {"message": "Book a court tomorrow at 3pm",
+    "conversation_id": "<from the last answer>"}; the club's admins also close courts ("close court B ...")."""
     user, retry_key = caller(router), key(router)
+    staff = admin_refusal(router.current_event.raw_event)  # None: one of the club's admins ("close court B ...")
     workflow = ChatWorkflow(services(router), config.facility())
 
     def chat_once(payload: dict[str, Any] | None = None) -> dict[str, Any]:
         conversation = conversations().open(request.conversation_id, user)
-        turn = workflow.chat(request.message, user, conversation.context, idempotency_key=retry_key)
+        turn = workflow.chat(
+            request.message,
+            user,
+            conversation.context,
+            idempotency_key=retry_key,
+            notices=conversation.notices,
+            admin_refusal=staff,
+        )
         conversation.context = turn.context
         try:
             conversations().save(conversation)
         except ServiceUnavailable:  # what was done is done and answered; only the follow-ups are lost
             logger.exception("conversation state not saved", extra={"conversation_id": conversation.id})
+        conversations().told(conversation)  # they are in this answer (never raises: else they are told again)
         return turn.answer.model_copy(update={"conversation_id": conversation.id}).model_dump(mode="json")
 
     if retry_key is None:
