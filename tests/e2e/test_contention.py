@@ -101,7 +101,11 @@ def assert_stored(bookings_table: Any, told: list[dict[str, Any]], days: set[str
     }
     assert slot_items == {slot: ids[0] for slot, ids in holders.items()}, "slot items and bookings disagree"
 
-    active = {i["pk"]["S"].removeprefix("USER#"): i for i in items if i["pk"]["S"].startswith("USER#")}
+    active = {
+        i["pk"]["S"].removeprefix("USER#"): i
+        for i in items
+        if i["pk"]["S"].startswith("USER#") and i["sk"]["S"] == "ACTIVE"
+    }
     for booking in told:
         listed = json.dumps(active.get(booking["user_id"], {}))
         assert booking["booking_id"] in listed, f"{booking['user_id']}'s bookings do not list {booking['booking_id']}"

@@ -50,6 +50,10 @@ def describe_validation(errors: Sequence[Any], root: str = "event") -> str:
             location, message = root, "is not valid JSON"
         elif item.get("type") == "missing" and not loc:
             message = "a JSON object is required"
+        elif item.get("type") == "union_tag_invalid":  # name the field and what it may be, never cut
+            context = item.get("ctx") or {}
+            tag = str(context.get("discriminator", "operation")).strip("'")
+            message = f"{tag} must be one of {context.get('expected_tags', '')}"
         parts.append(f"{location}: {message}")
     if len(errors) > MAX_REPORTED_ERRORS:
         parts.append(f"and {len(errors) - MAX_REPORTED_ERRORS} more")

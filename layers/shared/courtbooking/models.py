@@ -406,7 +406,9 @@ class Booking(BaseModel):
     status: Literal["confirmed", "cancelled"] = "confirmed"
     sequence: int = Field(default=0, ge=0, description="Grows with every change (a move, the cancel): the invite's.")
     cancelled_at: dt.datetime | None = Field(default=None, description="When it was cancelled (UTC), if it was.")
-    cancelled_by: Canceller | None = Field(default=None, description="Who cancelled it: its holder, an admin, a closure.")
+    cancelled_by: Canceller | None = Field(
+        default=None, description="Who cancelled it: its holder, an admin, a closure."
+    )
     cancel_reason: str | None = Field(default=None, description="Why an admin or a closure cancelled it.")
     cancelled_by_id: str | None = Field(
         default=None, description="The holder's, the admin's or the closure's id: shown to admins only."
