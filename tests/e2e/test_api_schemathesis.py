@@ -32,6 +32,12 @@ OPERATIONS = [
     "PATCH /bookings/{booking_id}",
     "DELETE /bookings/{booking_id}",
     "GET /bookings/{booking_id}/calendar",
+    "GET /closures",
+    "POST /closures",
+    "DELETE /closures/{closure_id}",
+    "GET /admin/day",
+    "GET /admin/bookings/{booking_id}",
+    "DELETE /admin/bookings/{booking_id}",
 ]
 
 
