@@ -205,16 +205,35 @@ def _one_whole_booking() -> tuple[dict[str, Any], list[dict[str, Any]], dict[str
     return booking, slot_items, user
 
 
+def _with_weeks(items: list[dict[str, Any]], off_by: int = 0) -> list[dict[str, Any]]:
+    """The items and the week counters the booking service keeps for the confirmed bookings among them."""
+    counts: dict[tuple[str, str], int] = {}
+    for item in items:
+        if item["sk"]["S"] == "BOOKING" and item.get("status", {}).get("S") != "cancelled":
+            year, week, _ = dt.date.fromisoformat(item["date"]["S"]).isocalendar()
+            key = (item["user_id"]["S"], f"{year}-W{week:02d}")
+            counts[key] = counts.get(key, 0) + 1
+    weeks = [
+        {"pk": {"S": f"USER#{user}"}, "sk": {"S": f"WEEK#{week}"}, "count": {"N": str(n + off_by)}}
+        for (user, week), n in counts.items()
+    ]
+    return [*items, *weeks]
+
+
 def _cancelled(booking: dict[str, Any]) -> dict[str, Any]:
     """The booking's item as cancelling leaves it: kept, marked cancelled, with its TTL."""
-    when = {"cancelled_at": {"S": clock.now().isoformat()}, "cancelled_by": booking["user_id"]}
+    when = {
+        "cancelled_at": {"S": clock.now().isoformat()},
+        "cancelled_by": {"S": "holder"},
+        "cancelled_by_id": booking["user_id"],
+    }
     return {**booking, "status": {"S": "cancelled"}, **when, "expires_at": {"N": "2000000000"}}
 
 
 def test_the_consistency_check_passes_a_whole_booking() -> None:
     booking, slot_items, user = _one_whole_booking()
     assert len(slot_items) == 2
-    assert set(check_consistency([booking, *slot_items, user])) == {"b1"}
+    assert set(check_consistency(_with_weeks([booking, *slot_items, user]))) == {"b1"}
     assert check_consistency([]) == {}
 
 
@@ -233,8 +252,9 @@ BREACHES: dict[str, Callable[[dict[str, Any], list[dict[str, Any]], dict[str, An
     "an item of no known kind": lambda b, s, u: [b, *s, u, {"pk": {"S": "SLOT#x"}, "sk": {"S": "y"}}],
     "cancelled but a slot still held": lambda b, s, u: [_cancelled(b), s[0], {**u, "bookings": {"M": {}}}],
     "cancelled but still in its user's item": lambda b, s, u: [_cancelled(b), u],
-    "cancelled by someone else": lambda b, s, u: [{**_cancelled(b), "cancelled_by": {"S": "bob"}}],
+    "cancelled by someone else": lambda b, s, u: [{**_cancelled(b), "cancelled_by_id": {"S": "bob"}}],
     "cancelled without its TTL": lambda b, s, u: [{k: v for k, v in _cancelled(b).items() if k != "expires_at"}],
+    "a week counter that is off": lambda b, s, u: _with_weeks([b, *s, u], off_by=1),
 }
 
 
@@ -242,6 +262,8 @@ BREACHES: dict[str, Callable[[dict[str, Any], list[dict[str, Any]], dict[str, An
 def test_the_consistency_check_catches(breach: str) -> None:
     """The invariant is only worth something if it fails: each way a booking can be cut is caught."""
     items = BREACHES[breach](*_one_whole_booking())
+    if breach != "a week counter that is off":
+        items = _with_weeks(items)  # the counters agree: the breach alone is what is caught
     with pytest.raises(AssertionError, match="inconsistent"):
         check_consistency(items)
 
