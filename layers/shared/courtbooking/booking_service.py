@@ -23,16 +23,15 @@ its booking's start (TTL `expires_at`). Every write of a booking grows its `sequ
 from __future__ import annotations
 
 import datetime as dt
-import random
 import uuid
 from collections.abc import Callable, Iterable
-from time import sleep
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import history, words
+from . import closures, history, words
 from .clock import utc_now
+from .closures import ClosedInfo
 from .config import Facility, conversations_table_name, history_retention_days
 from .errors import (
     AlreadyBooked,
@@ -47,6 +46,7 @@ from .errors import (
     TooLate,
 )
 from .inbox import notice_update
+from .keys import MAX_WRITE_ATTEMPTS, backoff, booking_key, day_key, slot_key, user_key
 from .models import (
     Availability,
     AvailabilityQuery,
@@ -60,12 +60,8 @@ from .models import (
 from .schedule import Schedule, fits, minutes_of
 from .weeks import full_week, week_change, week_of
 
-if TYPE_CHECKING:
-    from .closures import ClosedInfo
-
 MAX_ALTERNATIVES = 5
 NEARBY_DAYS = 2  # days offered with the asked time free, when the asked day has it taken
-MAX_WRITE_ATTEMPTS = 8
 FAILED = "ConditionalCheckFailed"
 _THROTTLING = {
     "ProvisionedThroughputExceededException",
@@ -75,14 +71,6 @@ _THROTTLING = {
     "ServiceUnavailable",
 }
 Reasons = list[dict[str, Any]]  # a cancelled transaction's CancellationReasons, one per item, in order
-
-
-def day_key(date: dt.date) -> str:
-    return f"DAY#{date.isoformat()}"
-
-
-def slot_key(time: str, court: str) -> str:
-    return f"SLOT#{time}#{court}"
 
 
 class BookingService:
@@ -107,8 +95,6 @@ class BookingService:
     def _day(self, date: dt.date) -> tuple[set[tuple[str, str]], dict[tuple[str, str], ClosedInfo]]:
         """The booked slots of a date, and its closed ones with the closure shutting each: one strongly
         consistent Query of `DAY#<date>` (slot items and the courts' closed-hours markers)."""
-        from . import closures  # closures builds on this module: imported once it is loaded
-
         items: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {
             "TableName": self._table,
@@ -181,8 +167,6 @@ class BookingService:
         self, closed: dict[tuple[str, str], ClosedInfo], wanted: list[tuple[str, str]], duration: int
     ) -> str | None:
         """When a closure shuts every (court, start) asked for, which, why and until when (the first's); else None."""
-        from . import closures
-
         first: tuple[str, ClosedInfo] | None = None
         for court, start in wanted:
             units = self.schedule.units(start, duration)
@@ -294,7 +278,7 @@ class BookingService:
                 return booking  # our own write, whose answer was lost and retried: the booking is ours
             self._refuse(failed, reasons, roles, booking, week)
             # The person's own list changed too: perhaps the same request, a moment faster. Read it again.
-            _backoff()
+            backoff()
         raise ServiceUnavailable(words.TOO_BUSY_USER)
 
     def _refuse(self, failed: set[str], reasons: Reasons, roles: list[str], booking: Booking, week: str) -> None:
@@ -420,7 +404,7 @@ class BookingService:
             if self._transact(items) is None:
                 said = words.cancelled_for_holder(booking) if admin else words.cancelled(booking)
                 return cancelled.model_copy(update={"message": said})
-            _backoff()  # cancelled or moved a moment ago by another request: read it again
+            backoff()  # cancelled or moved a moment ago by another request: read it again
         raise ServiceUnavailable(words.TOO_BUSY_BOOKING)
 
     def move(self, user_id: str, booking_id: str, slot_id: str, duration_minutes: int | None = None) -> Booking:
@@ -486,7 +470,7 @@ class BookingService:
             if reasons is None:
                 return moved
             self._refuse(_failed(roles, reasons), reasons, roles, moved, week or week_of(date))
-            _backoff()  # the booking or the user's list changed under us: read both again
+            backoff()  # the booking or the user's list changed under us: read both again
         raise ServiceUnavailable(words.TOO_BUSY_BOOKING)
 
     def _check_cut_off(self, booking: Booking, start: dt.datetime, now: dt.datetime, moving: bool) -> None:
@@ -565,8 +549,6 @@ class BookingService:
     def _closed_check(self, booking: Booking) -> dict[str, Any]:
         """The check that no unit of the booking is inside a closure of its court that day (the marker as it
         was, when it fails, to say which closure)."""
-        from . import closures
-
         units = self.schedule.units(booking.time, booking.duration_minutes)
         check = closures.marker_check(self._table, booking.date, booking.court, units)
         check["ConditionCheck"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
@@ -575,8 +557,6 @@ class BookingService:
     def _closed_words(self, booking: Booking, reason: dict[str, Any]) -> str | None:
         """Why the booking is inside a closure, from the marker its check saw (read again if it was not
         returned); None when the marker no longer shuts it."""
-        from . import closures
-
         key = closures.marker_key(booking.date, booking.court)
         marker = reason.get("Item") or self._item(key) or {}
         shut = closures.closed_units([key | marker])
@@ -721,16 +701,6 @@ class BookingService:
             raise ServiceUnavailable(words.dynamodb_unreachable(type(exc).__name__)) from exc
 
 
-def user_key(user_id: str) -> dict[str, Any]:
-    """The item holding a user's upcoming bookings (the per-user limit, "my bookings")."""
-    return {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "ACTIVE"}}
-
-
-def booking_key(booking_id: str) -> dict[str, Any]:
-    """The item of one booking, read by id with a strongly consistent GetItem."""
-    return {"pk": {"S": f"BOOKING#{booking_id}"}, "sk": {"S": "BOOKING"}}
-
-
 # The booking item is still as read: its owner's, and its sequence unchanged (absent: 0, written before sequences).
 AS_READ = "user_id = :u AND (attribute_not_exists(#seq) OR #seq = :seq)"
 
@@ -758,10 +728,6 @@ def _summary(booking: Booking, starts_at: str) -> dict[str, Any]:
         "duration_minutes": {"N": str(booking.duration_minutes)},
         "sequence": {"N": str(booking.sequence)},
     }
-
-
-def _backoff() -> None:
-    sleep(random.uniform(0.005, 0.05))  # noqa: S311 - jitter, not cryptography
 
 
 def _booking_from(booking_id: str, user_id: str, item: dict[str, Any], *, admin: bool = False) -> Booking:

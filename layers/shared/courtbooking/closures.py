@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from . import words
-from .booking_service import MAX_WRITE_ATTEMPTS, _backoff, day_key
 from .errors import InvalidRequest, ServiceError, ServiceUnavailable
+from .keys import MAX_WRITE_ATTEMPTS, backoff, day_key
 from .models import Booking, Closure, ClosureList, ClosureResult, DaySheet, ErrorCode
 from .schedule import hhmm
 
@@ -365,7 +365,7 @@ class ClubAdmin:
             except ClientError as exc:
                 if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                     raise
-            _backoff()
+            backoff()
         raise ServiceUnavailable(words.TOO_BUSY_CLOSURE)
 
     def _write_marker(
