@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 
 from courtbooking import config
 from courtbooking.aws import dynamodb_client
@@ -13,7 +13,6 @@ from courtbooking.envelope import service_handler
 from courtbooking.models import Availability, AvailabilityRequest
 
 logger = Logger()
-tracer = Tracer()
 
 
 @lru_cache(maxsize=1)
@@ -22,7 +21,6 @@ def booking_service() -> BookingService:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @service_handler(AvailabilityRequest, logger.set_correlation_id)
 def handler(request: AvailabilityRequest) -> Availability:
     return booking_service().availability(request.intent)

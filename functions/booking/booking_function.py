@@ -25,7 +25,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
@@ -52,7 +52,6 @@ from courtbooking.models import (
 )
 
 logger = Logger()
-tracer = Tracer()
 metrics = observability.metrics()
 
 
@@ -182,7 +181,6 @@ def _handle(request: BookingRequest) -> BaseModel:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: Any, context: Any) -> dict[str, Any]:
     idempotency.register_context(context)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 
 from courtbooking import config, observability
@@ -20,7 +20,6 @@ from intent import IntentService
 from intent.settings import openai_settings
 
 logger = Logger()
-tracer = Tracer()
 metrics = observability.metrics()
 
 
@@ -30,7 +29,6 @@ def intent_service() -> IntentService:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 @service_handler(IntentRequest, logger.set_correlation_id)
 def handler(request: IntentRequest) -> Intent:

@@ -30,7 +30,6 @@ def test_each_function_gets_its_template_environment_and_lambdas_own_variables()
         assert env["_HANDLER"] == spec.handler
         assert env["AWS_ENDPOINT_URL_DYNAMODB"] == "http://127.0.0.1:1"
         assert env["AWS_ENDPOINT_URL_LAMBDA"] == "http://127.0.0.1:2"
-        assert env["POWERTOOLS_TRACE_DISABLED"] == "true"
         assert config.timeout == spec.timeout
         assert config.memory_size == spec.memory_size
         assert config.code_dir == spec.code_dir

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.logging import correlation_paths
@@ -28,7 +28,6 @@ from .routes import admin, availability, bookings, chat, health, page
 from .services import Invoker, LambdaInvoker, Service, Services
 
 logger = Logger()
-tracer = Tracer()
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -71,7 +70,6 @@ def make_handler(invoker: Callable[[], Invoker] = lambda_invoker) -> Handler:
     """The Lambda handler, reaching the services through `invoker()`."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-    @tracer.capture_lambda_handler
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         idempotency.register_context(context)
         try:
