@@ -411,6 +411,8 @@ def serve(fd: int, lifeline: int, store_path: Path | None = None, tables_path: P
     from werkzeug.serving import make_server
 
     class QuietHandler(MotoRequestHandler):
+        disable_nagle_algorithm = True  # as the local HTTP API's handler (local/http_api.py) says why
+
         def log_request(self, *args: Any, **kwargs: Any) -> None:
             pass  # one line per DynamoDB call would drown the functions' logs
 
