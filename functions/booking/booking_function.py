@@ -2,6 +2,9 @@
 
 Operations (the event's `operation`, default "book"), each for exactly one user:
 - book     {"slot_id", "user_id", "duration_minutes"?, "idempotency_key"?}
+- book_first  {"operation": "book_first", "user_id", "slot_ids": [..3], "ask": {date, time|window, court?},
+           "instead"?, "duration_minutes"?, "idempotency_key"?}   a chat's booking in one call: held, limit,
+           booked (the first free slot) or taken (with what is free instead)
 - list     {"operation": "list", "user_id"}                  upcoming bookings of the user
 - get      {"operation": "get", "user_id", "booking_id"}     a cancelled one too (status "cancelled")
 - cancel   {"operation": "cancel", "user_id", "booking_id"}  again: the cancelled booking, nothing written
@@ -38,7 +41,9 @@ from courtbooking.envelope import service_handler
 from courtbooking.errors import ServiceError, SlotTaken
 from courtbooking.models import (
     AdminBookingRequest,
+    BookFirstRequest,
     Booking,
+    BookingAttempt,
     BookingByIdRequest,
     BookingRequest,
     BookRequest,
@@ -80,6 +85,26 @@ def book(request: BookRequest) -> Booking:
         book_once, user_id=request.user_id, key=request.idempotency_key, request_fingerprint=same_request
     )
     return Booking.model_validate(answer)
+
+
+def book_first(request: BookFirstRequest) -> BookingAttempt:
+    def attempt_once(payload: dict[str, Any]) -> dict[str, Any]:
+        attempt = booking_service().book_first(request)
+        if attempt.outcome == "booked":
+            metrics.add_metric(name="BookingsMade", unit=MetricUnit.Count, value=1)
+            assert attempt.booking is not None
+            logger.info("booked", extra={"booking_id": attempt.booking.booking_id, "slot_ids": request.slot_ids})
+        elif attempt.outcome == "taken" and request.slot_ids:
+            metrics.add_metric(name="SlotConflicts", unit=MetricUnit.Count, value=1)
+        return attempt.model_dump(mode="json")
+
+    if request.idempotency_key is None:
+        return BookingAttempt.model_validate(attempt_once({}))
+    same_request = request.request_fingerprint or idempotency.fingerprint(*request.slot_ids, request.duration_minutes)
+    answer = idempotency.run_once(
+        attempt_once, user_id=request.user_id, key=request.idempotency_key, request_fingerprint=same_request
+    )
+    return BookingAttempt.model_validate(answer)
 
 
 def move(request: MoveBookingRequest) -> Booking:
@@ -162,6 +187,7 @@ def audited(
 
 OPERATIONS: dict[type[BaseModel], Callable[[Any], BaseModel]] = {
     BookRequest: book,
+    BookFirstRequest: book_first,
     ListBookingsRequest: lambda r: booking_service().upcoming(r.user_id),
     BookingByIdRequest: by_id,
     MoveBookingRequest: move,

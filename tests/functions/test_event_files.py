@@ -79,6 +79,16 @@ EXPECTED: dict[str, tuple[str, Callable[[Any], bool]]] = {
         "BookingFunction",
         ok(lambda d: (d["court"], d["date"], d["time"], d["user_id"]) == ("Court A", tomorrow(), "15:00", "alice")),
     ),
+    # A chat's booking in one call: the first free of the slots it names.
+    "booking_book_first.json": (
+        "BookingFunction",
+        ok(
+            lambda d: (
+                (d["outcome"], d["booking"]["court"], d["booking"]["date"], d["booking"]["time"])
+                == ("booked", "Court A", tomorrow(), "15:00")
+            )
+        ),
+    ),
     "booking_two_hours.json": ("BookingFunction", ok(lambda d: d["duration_minutes"] == 120)),
     "booking_missing_user.json": ("BookingFunction", refused("INVALID_REQUEST", "user_id")),
     # As written it names no real booking (ids are made when booking; put one from booking_slot.json in):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from time import monotonic
 from typing import Any, Protocol, TypeVar
@@ -27,7 +27,9 @@ from courtbooking.errors import InvalidRequest, ServiceError, ServiceUnavailable
 from courtbooking.models import (
     AdminBookingRequest,
     Availability,
+    BookFirstRequest,
     Booking,
+    BookingAttempt,
     BookingList,
     BookingPage,
     CloseRequest,
@@ -43,6 +45,7 @@ from courtbooking.models import (
     HistoryWhen,
     Intent,
     ReopenRequest,
+    Slot,
 )
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -165,6 +168,30 @@ class Services:
         if idempotency_key:
             payload |= {"idempotency_key": idempotency_key, "request_fingerprint": request_fingerprint}
         return self._call(Service.BOOKING, payload, Booking)
+
+    def book_first(
+        self,
+        user_id: str,
+        slots: Sequence[Slot],
+        ask: dict[str, Any],
+        instead: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        request_fingerprint: str | None = None,
+    ) -> BookingAttempt:
+        """A chat's booking in one call: the first of `slots` that is free, or what the person already holds
+        that answers `ask`, or their limit, or (every slot taken) what is free instead."""
+        fields: dict[str, Any] = {"idempotency_key": idempotency_key, "request_fingerprint": request_fingerprint}
+        request = _contract(
+            BookFirstRequest,
+            operation="book_first",
+            user_id=user_id,
+            slot_ids=[s.slot_id for s in slots],
+            duration_minutes=slots[0].duration_minutes if slots else None,
+            ask=ask,
+            instead=instead,
+            **(fields if idempotency_key else {}),
+        )
+        return self._booking(request, BookingAttempt)
 
     def bookings(self, user_id: str) -> BookingList:
         return self._call(Service.BOOKING, {"operation": "list", "user_id": user_id}, BookingList)

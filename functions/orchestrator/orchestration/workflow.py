@@ -20,14 +20,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from courtbooking.clock import utc_now
 from courtbooking.config import Facility
 from courtbooking.idempotency import fingerprint
 from courtbooking.models import (
     MAX_OFFERS,
+    MAX_SLOTS_PER_ATTEMPT,
     Availability,
     Booking,
+    BookingAttempt,
     ChatResponse,
     ChatStatus,
     ConversationContext,
@@ -45,8 +48,6 @@ from . import replies
 from .identity import NOT_AN_ADMIN
 from .rules import Problem, Rules
 from .services import Refused, Services
-
-MAX_BOOKING_ATTEMPTS = 3
 
 
 @dataclass
@@ -205,52 +206,50 @@ class ChatWorkflow:
         return self._say(ask, "unavailable", availability.message)
 
     def _book(self, ask: _Ask, availability: Availability, date: dt.date) -> Turn:
+        """One call to the booking service: it answers held, limit, booked or, when every candidate went to
+        someone faster, taken with what is free now."""
         intent = ask.intent
-        mine = self._services.bookings(ask.user_id).bookings
-        held = self._already_held(ask, date, mine)
-        if held is not None:  # asked twice, or a retry whose first answer was lost: one booking, not two
-            return self._held(ask, held)
-        if len(mine) >= self._facility.max_active_bookings:  # say the limit before offering anything
-            text = replies.limit(self._facility.max_active_bookings, mine)
-            return self._say(ask, "unavailable", text, bookings=mine, listed=mine)
-        candidates = [s for s in availability.slots if _matches(s, intent, date)]
-        for slot in candidates[:MAX_BOOKING_ATTEMPTS]:
-            outcome = self._try_booking(ask, slot)
-            if outcome is not None:
-                return outcome
-        if availability.slots:  # every candidate went to someone faster: look again for alternatives
-            fresh = self._availability(date, intent.time, intent, availability.slots[0].duration_minutes)
-            taken = {s.slot_id for s in availability.slots}
-            fresh.slots = [s for s in fresh.slots if s.slot_id not in taken]
-            availability = fresh
+        candidates = [s for s in availability.slots if _matches(s, intent, date)][:MAX_SLOTS_PER_ATTEMPT]
+        duration = candidates[0].duration_minutes if candidates else intent.duration_minutes
+        wanted = self._query(date, intent.time, intent, duration)
+        attempt = self._attempt(ask, candidates, wanted, None)
+        if isinstance(attempt, Turn):
+            return attempt
+        if attempt.availability is not None:  # every candidate was taken: what is free now, bar what was seen
+            seen = {s.slot_id for s in availability.slots}
+            attempt.availability.slots = [s for s in attempt.availability.slots if s.slot_id not in seen]
+            availability = attempt.availability
         return self._alternatives(ask, availability)
 
-    def _try_booking(self, ask: _Ask, slot: Slot) -> Turn | None:
-        """Book one slot; None when someone else was faster (the caller tries the next)."""
+    def _attempt(
+        self, ask: _Ask, slots: Sequence[Slot], wanted: dict[str, Any], instead: dict[str, Any] | None
+    ) -> Turn | BookingAttempt:
+        """Book the first free of `slots` for what was asked (`wanted`): the answer to say, or the attempt
+        whose every slot was taken (with what is free instead, when there were slots to try)."""
         try:
-            booking = self._services.book(
-                slot.slot_id, ask.user_id, slot.duration_minutes, ask.idempotency_key, ask.request_fingerprint
+            attempt = self._services.book_first(
+                ask.user_id, slots, wanted, instead, ask.idempotency_key, ask.request_fingerprint
             )
         except Refused as refusal:
-            if refusal.code in (ErrorCode.SLOT_TAKEN, ErrorCode.SLOT_INVALID):
-                return None
-            if refusal.code == ErrorCode.LIMIT_REACHED:
-                mine = self._services.bookings(ask.user_id).bookings
-                text = replies.limit(self._facility.max_active_bookings, mine)
-                return self._say(ask, "unavailable", text, bookings=mine, listed=mine)
-            if refusal.code == ErrorCode.CLOSED:  # closed since it was offered: the reason, and until when
+            if refusal.code in (ErrorCode.CLOSED, ErrorCode.ALREADY_BOOKED):  # closed since offered; or another court
                 return self._say(ask, "unavailable", _sentence(refusal.message))
-            if refusal.code == ErrorCode.ALREADY_BOOKED:
-                # The same request a moment faster (or another booking of theirs at this time): say which.
-                held = self._already_held(ask, slot.date)
-                if held is not None:
-                    return self._held(ask, held)
-                return self._say(ask, "unavailable", refusal.message)
             raise
-        if booking.already_held:
-            return self._held(ask, booking)
-        ask.focus.update(date=booking.date, time=booking.time, action="book")  # the court stays what was said
-        return self._say(ask, "booked", replies.booked(booking), slots=[slot], booking=booking)
+        if attempt.outcome == "held":
+            assert attempt.booking is not None
+            return self._held(ask, attempt.booking)
+        if attempt.outcome == "limit":  # said before offering anything
+            mine = attempt.bookings
+            limit = self._facility.max_active_bookings
+            text = replies.limit(limit, mine) if len(mine) >= limit else _sentence(attempt.message)
+            return self._say(ask, "unavailable", text, bookings=mine, listed=mine)
+        if attempt.outcome == "booked":
+            booking = attempt.booking
+            assert booking is not None
+            # A replayed answer (the same idempotency key, its first answer lost) may book none of today's slots.
+            slot = next((s for s in slots if _is_booking(s, booking)), None) or _slot_of(booking)
+            ask.focus.update(date=booking.date, time=booking.time, action="book")  # the court stays what was said
+            return self._say(ask, "booked", replies.booked(booking), slots=[slot], booking=booking)
+        return attempt
 
     def _held(self, ask: _Ask, held: Booking) -> Turn:
         """The person already holds what they asked for: that booking, nothing new."""
@@ -272,18 +271,6 @@ class ChatWorkflow:
             return self._say(ask, "alternatives", text, slots=offered, pending="offer", offer_action="move")
         text = f"{lead} {replies.offers(offered, date)}"
         return self._say(ask, "alternatives", text, slots=offered, pending="offer")
-
-    def _already_held(self, ask: _Ask, date: dt.date, mine: Sequence[Booking] | None = None) -> Booking | None:
-        """The caller's own upcoming booking that already answers this request, if any."""
-        intent = ask.intent
-        for booking in mine if mine is not None else self._services.bookings(ask.user_id).bookings:
-            if booking.date != date or (intent.court and booking.court != intent.court):
-                continue
-            if intent.time is not None and booking.time == intent.time:
-                return booking
-            if intent.window is not None and starts_in(booking.time, intent.window):
-                return booking
-        return None
 
     # --- explanations ----------------------------------------------------------
     def _offer_instead(self, ask: _Ask, problem: Problem, date: dt.date, duration: int) -> Turn:
@@ -342,14 +329,12 @@ class ChatWorkflow:
         ask.intent = ask.intent.model_copy(
             update={"action": "book", "date": slot.date, "time": slot.time, "court": slot.court, "window": None}
         )
-        held = self._already_held(ask, slot.date)
-        if held is not None:
-            return self._held(ask, held)
-        outcome = self._try_booking(ask, slot)
-        if outcome is not None:
-            return outcome
-        availability = self._availability(slot.date, slot.time, ask.intent.model_copy(update={"court": None}), None)
-        availability.slots = [s for s in availability.slots if s.slot_id != slot.slot_id]
+        wanted = self._query(slot.date, slot.time, ask.intent, slot.duration_minutes)
+        attempt = self._attempt(ask, [slot], wanted, {**wanted, "court": None, "duration_minutes": None})
+        if isinstance(attempt, Turn):
+            return attempt
+        availability = attempt.availability
+        assert availability is not None
         if availability.slots:
             availability.alternatives, availability.other_days = availability.slots[:MAX_OFFERS], []
         text = f"{replies.where(slot)} has just been booked by someone else."
@@ -396,7 +381,7 @@ class ChatWorkflow:
         if intent.court is None and (date, time) != (booking.date, booking.time):
             free = self._availability(date, time, intent.model_copy(update={"court": None}), duration).slots
             candidates += [s for s in free if s.court != court]
-        return self._move_to(ask, booking, candidates[:MAX_BOOKING_ATTEMPTS])
+        return self._move_to(ask, booking, candidates[:MAX_SLOTS_PER_ATTEMPT])
 
     def _move_to(self, ask: _Ask, booking: Booking, candidates: Sequence[Slot]) -> Turn:
         first = candidates[0]
@@ -585,14 +570,18 @@ class ChatWorkflow:
 
     # --- the answer and what is remembered -------------------------------------------
     def _availability(self, date: dt.date, time: str | None, intent: Intent, duration: int | None) -> Availability:
-        query = {
+        return self._services.availability(self._query(date, time, intent, duration))
+
+    @staticmethod
+    def _query(date: dt.date, time: str | None, intent: Intent, duration: int | None) -> dict[str, Any]:
+        """What to look for: the day, the time (else the window), the court if named, the length."""
+        return {
             "date": date.isoformat(),
             "time": time,
             "window": intent.window.model_dump() if intent.window and time is None else None,
             "court": intent.court,
             "duration_minutes": duration,
         }
-        return self._services.availability(query)
 
     def _say(
         self,
@@ -676,6 +665,17 @@ def _place(intent: Intent) -> int | None:
 
 def _is_booking(slot: Slot, booking: Booking) -> bool:
     return (slot.date, slot.time, slot.court) == (booking.date, booking.time, booking.court)
+
+
+def _slot_of(booking: Booking) -> Slot:
+    slot_id = Schedule.slot_id(booking.court, booking.date, booking.time)
+    return Slot(
+        slot_id=slot_id,
+        court=booking.court,
+        date=booking.date,
+        time=booking.time,
+        duration_minutes=booking.duration_minutes,
+    )
 
 
 def _says_where(intent: Intent) -> bool:

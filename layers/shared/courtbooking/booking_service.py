@@ -50,14 +50,16 @@ from .keys import MAX_WRITE_ATTEMPTS, backoff, booking_key, day_key, slot_key, u
 from .models import (
     Availability,
     AvailabilityQuery,
+    BookFirstRequest,
     Booking,
+    BookingAttempt,
     BookingList,
     BookingPage,
     Canceller,
     HistoryWhen,
     Slot,
 )
-from .schedule import Schedule, fits, minutes_of
+from .schedule import Schedule, fits, minutes_of, starts_in
 from .weeks import full_week, week_change, week_of
 
 MAX_ALTERNATIVES = 5
@@ -70,6 +72,7 @@ _THROTTLING = {
     "InternalServerError",
     "ServiceUnavailable",
 }
+Active = tuple[dict[str, dict[str, Any]], int | None]  # a person's upcoming bookings {id: summary}, the version
 Reasons = list[dict[str, Any]]  # a cancelled transaction's CancellationReasons, one per item, in order
 
 
@@ -221,7 +224,9 @@ class BookingService:
         return slots
 
     # --- writing -------------------------------------------------------------
-    def book(self, slot_id: str, user_id: str, duration_minutes: int | None = None) -> Booking:
+    def book(
+        self, slot_id: str, user_id: str, duration_minutes: int | None = None, read: Active | None = None
+    ) -> Booking:
         """Book a slot for a user, or raise SlotTaken / SlotInvalid / Closed / LimitReached / AlreadyBooked.
         Writes nothing on refusal.
 
@@ -232,7 +237,7 @@ class BookingService:
         closure, nor more than either limit can slip through however many requests race.
         A person holds one court at a time: asking again for a slot they hold answers that
         booking (`already_held`), also when the same request arrives twice at once; an
-        overlapping other slot is refused.
+        overlapping other slot is refused. `read`: the person's list as just read (`_active`), for the first try.
         """
         court, date, time = self.schedule.parse_slot_id(slot_id)
         duration = self.schedule.check_duration(duration_minutes)
@@ -254,7 +259,8 @@ class BookingService:
         checks = [self._closed_check(booking), self._week_change(user_id, week, +1)]
         roles = ["slot"] * (len(puts) - 1) + ["booking", "closed", "week", "active"]
         for _attempt in range(MAX_WRITE_ATTEMPTS):
-            active, version = self._active(user_id, now)
+            active, version = read or self._active(user_id, now)
+            read = None
             held = self._overlapping(active, user_id, booking)
             if held is not None:
                 if (held.court, held.date, held.time, held.duration_minutes) == (court, date, time, duration):
@@ -280,6 +286,47 @@ class BookingService:
             # The person's own list changed too: perhaps the same request, a moment faster. Read it again.
             backoff()
         raise ServiceUnavailable(words.TOO_BUSY_USER)
+
+    def book_first(self, request: BookFirstRequest) -> BookingAttempt:
+        """A chat's booking: one read of the person's list, then one transaction when the first slot is free.
+
+        Held: an upcoming booking of theirs already answers what they asked (`ask`: its day, its court if
+        named, its time or a start inside its window). Limit: they hold MAX_ACTIVE_BOOKINGS, or a slot's
+        week is full. Booked: the first of `slot_ids` someone else did not take first. Taken: none was free;
+        then what is free instead (`instead`, else `ask`) is looked up, without the slots just tried."""
+        now = self._clock()
+        read = self._active(request.user_id, now)
+        mine = self._listed(request.user_id, read[0])
+        held = next((b for b in mine if _answers(b, request.ask)), None)
+        if held is not None:
+            return BookingAttempt(outcome="held", booking=held, bookings=mine, message=words.already_have(held.message))
+        if len(mine) >= self.facility.max_active_bookings:
+            message = words.limit_reached(self.facility.max_active_bookings)
+            return BookingAttempt(outcome="limit", bookings=mine, message=message)
+        for slot_id in request.slot_ids:
+            try:
+                booking = self.book(slot_id, request.user_id, request.duration_minutes, read)
+            except (SlotTaken, SlotInvalid):
+                continue  # someone faster: the next slot, on the same read (its version guards the write)
+            except LimitReached as full:
+                return BookingAttempt(outcome="limit", bookings=mine, message=full.message)
+            except AlreadyBooked:  # the same request a moment faster, on another court: that booking
+                again = self._listed(request.user_id, self._active(request.user_id, now)[0])
+                held = next((b for b in again if _answers(b, request.ask)), None)
+                if held is None:
+                    raise
+                return BookingAttempt(
+                    outcome="held", booking=held, bookings=again, message=words.already_have(held.message)
+                )
+            outcome = "held" if booking.already_held else "booked"
+            return BookingAttempt(outcome=outcome, booking=booking, message=booking.message)
+        query = request.instead or request.ask
+        if not request.slot_ids and request.instead is None:
+            return BookingAttempt(outcome="taken", bookings=mine, message=words.SLOT_JUST_TAKEN)
+        free = self.availability(query)
+        tried = set(request.slot_ids)
+        free.slots = [s for s in free.slots if s.slot_id not in tried]
+        return BookingAttempt(outcome="taken", bookings=mine, availability=free, message=free.message)
 
     def _refuse(self, failed: set[str], reasons: Reasons, roles: list[str], booking: Booking, week: str) -> None:
         """Raise the refusal a cancelled transaction of `booking` means, if it is one (else: read again).
@@ -328,9 +375,11 @@ class BookingService:
 
     def upcoming(self, user_id: str) -> BookingList:
         """The user's bookings that have not started yet, soonest first: one strongly consistent GetItem."""
-        active, _version = self._active(user_id, self._clock())
-        bookings = sorted((_booking_from(i, user_id, s) for i, s in active.items()), key=lambda b: (b.date, b.time))
+        bookings = self._listed(user_id, self._active(user_id, self._clock())[0])
         return BookingList(bookings=bookings, message=words.upcoming(bookings))
+
+    def _listed(self, user_id: str, active: dict[str, dict[str, Any]]) -> list[Booking]:
+        return sorted((_booking_from(i, user_id, s) for i, s in active.items()), key=lambda b: (b.date, b.time))
 
     def get(self, user_id: str, booking_id: str) -> Booking:
         """One of the user's bookings. Someone else's booking is 'not found', exactly like a missing one.
@@ -633,7 +682,7 @@ class BookingService:
         except ServiceUnavailable:
             raise ServiceUnavailable(words.may_or_may_not_be_booked(failure.message)) from failure
 
-    def _active(self, user_id: str, now: dt.datetime) -> tuple[dict[str, dict[str, Any]], int | None]:
+    def _active(self, user_id: str, now: dt.datetime) -> Active:
         """The user's upcoming bookings {id: summary} and the version read (None: no item yet)."""
         item = self._item(user_key(user_id))
         if item is None or "version" not in item:
@@ -703,6 +752,13 @@ class BookingService:
 
 # The booking item is still as read: its owner's, and its sequence unchanged (absent: 0, written before sequences).
 AS_READ = "user_id = :u AND (attribute_not_exists(#seq) OR #seq = :seq)"
+
+
+def _answers(booking: Booking, ask: AvailabilityQuery) -> bool:
+    """Whether a booking the person holds is what they are asking for (so asking again books nothing)."""
+    if booking.date != ask.date or (ask.court and booking.court != ask.court):
+        return False
+    return booking.time == ask.time if ask.time else ask.window is not None and starts_in(booking.time, ask.window)
 
 
 def _failed(roles: list[str], reasons: Reasons) -> set[str]:

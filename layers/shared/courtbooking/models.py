@@ -283,6 +283,26 @@ class BookRequest(Contract):
     )
 
 
+MAX_SLOTS_PER_ATTEMPT = 3
+
+
+class BookFirstRequest(Contract):
+    """A chat's booking in one call: the first of `slot_ids` that is free, unless the person already holds a
+    booking that answers `ask` (then that one) or is at their limit; when every slot went to someone faster,
+    what is free instead (`instead`, else `ask`) comes back with the answer (BookingAttempt)."""
+
+    operation: Literal["book_first"]
+    user_id: UserId
+    slot_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        max_length=MAX_SLOTS_PER_ATTEMPT
+    )
+    duration_minutes: Minutes | None = None
+    ask: AvailabilityQuery = Field(description="What the person asked for: day, and time or window, and court.")
+    instead: AvailabilityQuery | None = Field(default=None, description="What to offer when every slot is taken.")
+    idempotency_key: IdempotencyKey | None = None
+    request_fingerprint: str | None = Field(default=None, max_length=128)
+
+
 class ListBookingsRequest(Contract):
     operation: Literal["list"]
     user_id: UserId
@@ -367,6 +387,7 @@ class BookingRequest(
     RootModel[
         Annotated[
             BookRequest
+            | BookFirstRequest
             | ListBookingsRequest
             | BookingByIdRequest
             | MoveBookingRequest
@@ -421,6 +442,17 @@ class Booking(BaseModel):
 
 class BookingList(BaseModel):
     bookings: list[Booking]
+    message: str
+
+
+class BookingAttempt(BaseModel):
+    """How a BookFirstRequest ended. booked: `booking` is new; held: `booking` is theirs already; limit: they
+    hold as many as allowed (`bookings`); taken: every slot went to someone faster (`availability`, if asked)."""
+
+    outcome: Literal["booked", "held", "limit", "taken"]
+    booking: Booking | None = None
+    bookings: list[Booking] = Field(default_factory=list, description="The person's upcoming bookings, as read.")
+    availability: Availability | None = None
     message: str
 
 
