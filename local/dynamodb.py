@@ -22,6 +22,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -233,6 +235,54 @@ _AUTHORIZATION = (
 )
 
 
+COUNTS_PATH = "/_local/requests"
+
+
+class RequestCounts:
+    """How many requests the server answered, by (operation, table): what the tests and `make bench` count.
+
+    A request naming several tables (TransactWriteItems, TransactGetItems, BatchGetItem,
+    BatchWriteItem) counts once for each table it names; one naming none (ListTables) counts
+    under the table "". Not thread-safe: the app counts under its lock.
+    """
+
+    def __init__(self) -> None:
+        self._counts: Counter[tuple[str, str]] = Counter()
+
+    def add(self, operation: str, body: bytes) -> None:
+        for table in _tables_named(body):
+            self._counts[(operation, table)] += 1
+
+    def take(self) -> list[list[Any]]:
+        """[[operation, table, count], ...] since the last take, and zero again."""
+        taken = [[operation, table, count] for (operation, table), count in sorted(self._counts.items())]
+        self._counts.clear()
+        return taken
+
+
+def _tables_named(body: bytes) -> list[str]:
+    try:
+        request = json.loads(body or b"{}")
+    except ValueError:
+        return [""]
+    if not isinstance(request, dict):
+        return [""]
+    names = set(request.get("RequestItems") or {})  # BatchGetItem, BatchWriteItem
+    for item in request.get("TransactItems") or []:  # TransactWriteItems, TransactGetItems
+        names.update(part["TableName"] for part in item.values() if isinstance(part, dict) and "TableName" in part)
+    if isinstance(request.get("TableName"), str):
+        names.add(request["TableName"])
+    return sorted(names) or [""]
+
+
+def request_counts(endpoint: str) -> dict[tuple[str, str], int]:
+    """{(operation, table): requests} that our moto server at `endpoint` answered since the last call; zeroes them."""
+    call = urllib.request.Request(f"{endpoint}{COUNTS_PATH}", data=b"", method="POST")  # noqa: S310 - loopback
+    with urllib.request.urlopen(call, timeout=10) as answer:  # noqa: S310 - our own server on loopback
+        rows = json.loads(answer.read())["requests"]
+    return {(operation, table): count for operation, table, count in rows}
+
+
 class Store:
     """The tables' items on disk: a snapshot (FILE) and a journal (FILE.journal) of the writes since.
 
@@ -323,6 +373,9 @@ class MotoApp:
     does not (two racing conditional writes could both pass, and a transaction
     can see a table change mid-copy). One request at a time gives the local
     stack and the tests DynamoDB's guarantee rather than moto's race.
+
+    It also counts every request it answers by operation and table (`RequestCounts`);
+    `POST /_local/requests`, a path DynamoDB never uses, answers the counts and zeroes them.
     """
 
     def __init__(self, store: Store | None = None) -> None:
@@ -331,15 +384,19 @@ class MotoApp:
         self._moto = DomainDispatcherApplication(create_backend_app)
         self._store = store
         self.lock = threading.Lock()
+        self.requests = RequestCounts()
 
     def __call__(self, environ: Any, start_response: Any) -> Any:
+        if environ.get("PATH_INFO") == COUNTS_PATH:
+            return self._counts(environ, start_response)
         target = str(environ.get("HTTP_X_AMZ_TARGET", "")).rpartition(".")[2]
-        if self._store is None or target not in WRITES:
-            with self.lock:
-                return list(self._moto(environ, start_response))
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length > 0 else b""
         environ["wsgi.input"] = io.BytesIO(body)
+        if self._store is None or target not in WRITES:
+            with self.lock:
+                self.requests.add(target, body)
+                return list(self._moto(environ, start_response))
         answer: dict[str, Any] = {}
 
         def capture(status: str, headers: Any, exc_info: Any = None) -> Any:
@@ -347,11 +404,21 @@ class MotoApp:
             return lambda data: None
 
         with self.lock:
+            self.requests.add(target, body)
             chunks = list(self._moto(environ, capture))
             if answer["status"].startswith("200"):
                 self._store.append(target, body.decode("utf-8"))
         start_response(answer["status"], answer["headers"])
         return chunks
+
+    def _counts(self, environ: Any, start_response: Any) -> list[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST":
+            start_response("405 Method Not Allowed", [("Content-Type", "application/json"), ("Allow", "POST")])
+            return [b'{"message": "POST reads the request counts and zeroes them"}']
+        with self.lock:  # between two requests: none is counted twice or lost
+            taken = self.requests.take()
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps({"requests": taken}).encode()]
 
     # --- calls from inside the server process (restore, replay, snapshot) ---------------
     def call(self, target: str, body: dict[str, Any] | str) -> tuple[int, Any]:

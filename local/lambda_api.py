@@ -6,6 +6,8 @@ against AWS: Invoke (RequestResponse, Event, DryRun; `--log-type Tail`),
 GetFunction and ListFunctions. Errors use Lambda's codes and shapes: an
 unhandled error is a 200 with `X-Amz-Function-Error: Unhandled` and the
 error payload as body; an unknown function is a 404 ResourceNotFoundException.
+It counts the invokes it is sent per function (`LambdaApiServer.take_invokes`,
+what the tests and `make bench` count); a DryRun invokes nothing and is not counted.
 
 Like `sam local start-lambda`, it has no authentication: anyone who can reach it
 can invoke the functions. So it listens on loopback only, and what it shows of a
@@ -20,6 +22,7 @@ import json
 import re
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -131,13 +134,14 @@ class Handler(LocalHandler):
         if invocation_type == "DryRun":
             self._send(204, {}, b"")
             return
+        if invocation_type not in ("Event", "RequestResponse"):
+            raise ApiError(400, "InvalidParameterValueException", f"Unsupported invocation type {invocation_type}")
+        self.server.count_invoke(pool.config.name)
         request_id = str(uuid.uuid4())
         if invocation_type == "Event":
             threading.Thread(target=self._run, args=(pool, payload, request_id), daemon=True).start()
             self._send(202, {"x-amzn-RequestId": request_id}, b"")
             return
-        if invocation_type != "RequestResponse":
-            raise ApiError(400, "InvalidParameterValueException", f"Unsupported invocation type {invocation_type}")
         outcome = self._run(pool, payload, request_id)
         if outcome is None:
             raise ApiError(
@@ -186,6 +190,18 @@ class LambdaApiServer(Server):
         self.socket = sock
         self.server_address = sock.getsockname()[:2]
         self.runtime = runtime  # set before serving
+        self._invokes: Counter[str] = Counter()
+        self._counting = threading.Lock()
+
+    def count_invoke(self, function: str) -> None:
+        with self._counting:
+            self._invokes[function] += 1
+
+    def take_invokes(self) -> dict[str, int]:
+        """{function: invokes} sent to this endpoint since the last call; zeroes them."""
+        with self._counting:
+            taken, self._invokes = dict(self._invokes), Counter()
+        return taken
 
     def functions(self) -> list[Any]:
         assert self.runtime is not None

@@ -205,6 +205,21 @@ class LocalStack:
         assert self.runtime is not None
         return self.runtime.pools[function].pids()
 
+    def requests(self) -> dict[str, Any]:
+        """The requests counted at the endpoints since the last call, and zero again (tests, `make bench`):
+
+            {"dynamodb": {(operation, table): n}, "invokes": {function: n}}
+
+        DynamoDB's are what our moto server answered, a request naming several tables once
+        for each (`local.dynamodb.RequestCounts`); the invokes are those sent to the local
+        Lambda endpoint, i.e. the orchestrator's calls to the services (the HTTP API runs
+        the orchestrator itself without that endpoint, so its invokes are not among them).
+        Only for a stack running its own endpoints.
+        """
+        assert self._moto is not None, "only a stack that runs its own DynamoDB counts its requests"
+        assert self._lambda is not None, "only a stack that runs its own Lambda endpoint counts its invokes"
+        return {"dynamodb": dynamodb.request_counts(self._moto.endpoint), "invokes": self._lambda.take_invokes()}
+
     # --- life cycle ------------------------------------------------------------
     @property
     def sign_in(self) -> bool:
