@@ -25,7 +25,7 @@ REQS := requirements-dev.txt layers/shared/requirements.txt $(wildcard functions
 FUNCTION ?= AvailabilityFunction
 EVENT ?= events/availability_intent.json
 
-.PHONY: help run test test-clock lock lint format invoke chat events build validate bench-parser bench-conversations load token fuzz-api clean
+.PHONY: help run test test-clock lock lint format invoke chat events build validate bench bench-parser bench-conversations load token fuzz-api clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -91,13 +91,16 @@ lock: $(STAMP) ## re-pin every dependency to the newest version its .in file all
 clean: ## remove the virtualenvs and build output
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache
 
+bench: $(STAMP) ## performance targets, PASS/FAIL: cold starts against the boto3 floor, warm invokes and chats, calls per chat
+	$(PY) benchmarks/bench.py $(ARGS)
+
 bench-parser: $(STAMP) ## offline parser accuracy and speed on the labelled corpus, with dateparser as reference
 	$(PY) benchmarks/parser_benchmark.py
 
 bench-conversations: $(STAMP) ## the chat on the labelled multi-turn conversations: turns and conversations right, per category
 	$(PY) benchmarks/conversation_benchmark.py $(ARGS)
 
-load: $(STAMP) ## drive a running API with 100 concurrent chats (make run first; ARGS="--scenario distinct")
+load: $(STAMP) ## 100 concurrent chats, one slot then distinct slots, on a stack of its own (ARGS="--url http://127.0.0.1:3000")
 	$(PY) benchmarks/load.py $(ARGS)
 
 token: $(STAMP) ## a signed JWT for the local API in sign-in mode (USER_ID=alice; ADMIN=1 for the club's staff)
