@@ -106,7 +106,7 @@ class Handler(LocalHandler):
     def _pool(self, name: str) -> Any:
         version = parse_qs(urlsplit(self.path).query).get("Qualifier", [None])[0] or qualifier(name)
         pool = self.server.function(name)
-        if pool is None or version not in (None, "$LATEST"):
+        if pool is None or version not in (None, "$LATEST", pool.config.alias):
             shown = function_arn(function_name(name)) + (f":{version}" if version else "")
             raise ApiError(404, "ResourceNotFoundException", f"Function not found: {shown}")
         return pool

@@ -63,6 +63,9 @@ class FunctionConfig:
     layer_paths: tuple[Path, ...] = ()
     isolated: bool = False  # no site-packages: only code, layers and runtime_paths (built artifacts)
     runtime_paths: tuple[Path, ...] = ()
+    # AutoPublishAlias: `Name:<alias>` is invoked too. The local run has one version of the code, so the
+    # alias and $LATEST run the same; any other qualifier is not found, as in Lambda.
+    alias: str | None = None
 
 
 @dataclass

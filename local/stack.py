@@ -378,6 +378,7 @@ class LocalStack:
             layer_paths=layers,
             isolated=isolated,
             runtime_paths=self._runtime_paths() if isolated else (),
+            alias=spec.alias,
         )
 
     def _environment(self, spec: template.FunctionSpec, code_dir: Path) -> dict[str, str]:

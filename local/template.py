@@ -72,6 +72,7 @@ class FunctionSpec:
     environment: dict[str, str]
     memory_size: int = 128
     layer_dirs: tuple[Path, ...] = ()
+    alias: str | None = None  # AutoPublishAlias: the alias its published versions go behind
 
     @property
     def handler(self) -> str:
@@ -79,13 +80,28 @@ class FunctionSpec:
 
 
 def _resolve(value: Any, names: dict[str, str], conditions: Conditions) -> str:
-    """Resolve the few intrinsics the environment uses (`!Ref`, `!If [Condition, a, b]`) against local names."""
+    """Resolve the few intrinsics the environment uses (`!Ref`, `!If [Condition, a, b]`) against local names.
+
+    SAM's `!Ref Function.Alias` (the alias ARN in AWS) is the qualified name `<local name>:<alias>`.
+    """
     if isinstance(value, dict) and "Fn::If" in value:
         name, when_true, when_false = value["Fn::If"]
         return _resolve(when_true if conditions.holds(name) else when_false, names, conditions)
     if isinstance(value, dict) and "Ref" in value:
+        target, _, attribute = value["Ref"].partition(".")
+        if attribute == "Alias":
+            return f"{names.get(target, '')}:{function_alias(target)}"
         return names.get(value["Ref"], "")
     return str(value)
+
+
+def function_alias(logical_id: str) -> str | None:
+    """The function's AutoPublishAlias (its own, else the Globals'); None when it publishes no versions."""
+    props = load_template()["Resources"][logical_id]["Properties"]
+    alias = props.get(
+        "AutoPublishAlias", load_template().get("Globals", {}).get("Function", {}).get("AutoPublishAlias")
+    )
+    return None if alias is None else str(Conditions(parameter_defaults()).evaluate(alias))
 
 
 def functions(local_names: dict[str, str]) -> dict[str, FunctionSpec]:
@@ -113,6 +129,7 @@ def functions(local_names: dict[str, str]) -> dict[str, FunctionSpec]:
             environment={k: _resolve(v, names, conditions) for k, v in env_template.items()},
             memory_size=int(props.get("MemorySize", global_fn.get("MemorySize", 128))),
             layer_dirs=layer_dirs(props.get("Layers", global_fn.get("Layers", []))),
+            alias=function_alias(logical_id),
         )
     return specs
 
@@ -158,7 +175,7 @@ def api_routes(parameters: dict[str, str] | None = None) -> list[Route]:
     integrations = resources("AWS::ApiGatewayV2::Integration")
     for resource in resources("AWS::ApiGatewayV2::Route").values():
         props = resource["Properties"]
-        function = _integration_function(props.get("Target"), integrations)
+        function = _integration_function(props.get("Target"), integrations, conditions)
         if function is None:
             continue
         method, _, path = props["RouteKey"].partition(" ")
@@ -174,13 +191,16 @@ def http_routes() -> dict[tuple[str, str], str]:
     return {(route.method, route.path): route.function for route in api_routes()}
 
 
-def _integration_function(target: Any, integrations: dict[str, dict[str, Any]]) -> str | None:
-    """`integrations/${OrchestratorIntegration}` -> the function its IntegrationUri names."""
+def _integration_function(target: Any, integrations: dict[str, dict[str, Any]], conditions: Conditions) -> str | None:
+    """`integrations/${OrchestratorIntegration}` -> the function its IntegrationUri names
+    (`!GetAtt F.Arn`, `!Ref F.Alias`, a `!Sub` of `${F.Arn}`, or an `!If` of them)."""
     text = target.get("Fn::Sub", "") if isinstance(target, dict) else str(target or "")
     found = re.search(r"integrations/\$\{(\w+)\}", text if isinstance(text, str) else "")
     if found is None or found[1] not in integrations:
         return None
-    uri = integrations[found[1]]["Properties"].get("IntegrationUri")
+    uri = conditions.evaluate(integrations[found[1]]["Properties"].get("IntegrationUri"))
+    if isinstance(uri, str) and uri.endswith(".Alias"):  # `!Ref F.Alias`, as Conditions leaves a Ref it cannot decide
+        return uri.removesuffix(".Alias")
     if isinstance(uri, dict) and "Fn::GetAtt" in uri:
         return str(uri["Fn::GetAtt"][0])
     names = re.findall(r"\$\{(\w+)\.Arn\}", str(uri.get("Fn::Sub", "")) if isinstance(uri, dict) else "")

@@ -112,6 +112,18 @@ def test_unknown_function_is_resource_not_found(lambda_client: Any) -> None:
     assert "Function not found: arn:aws:lambda:us-east-1:123456789012:function:NoSuchFunction" in str(raised.value)
 
 
+def test_the_live_alias_is_invoked_like_the_function_and_another_qualifier_is_not_found(lambda_client: Any) -> None:
+    for name in (
+        "IntentParserFunction:live",
+        "arn:aws:lambda:us-east-1:123456789012:function:IntentParserFunction:live",
+    ):
+        _, answer = invoke(lambda_client, name, {"message": "tomorrow at 9am"})
+        assert answer["success"] is True, answer
+    with pytest.raises(lambda_client.exceptions.ResourceNotFoundException) as raised:
+        lambda_client.invoke(FunctionName="IntentParserFunction:7", Payload=b"{}")
+    assert "function:IntentParserFunction:7" in str(raised.value)
+
+
 def test_a_payload_that_is_not_json_is_refused(lambda_client: Any) -> None:
     with pytest.raises(lambda_client.exceptions.InvalidRequestContentException):
         lambda_client.invoke(FunctionName="BookingFunction", Payload=b"{not json")

@@ -111,8 +111,15 @@ def test_least_privilege() -> None:
     assert [(s["Action"], s["Resource"]) for s in history] == [
         ("dynamodb:Query", {"Fn::Sub": "${BookingsTable.Arn}/index/History"})
     ]
+    # Exactly the three services: their `live` aliases with SnapStart on, else the functions (test_snapstart.py).
     invoke = statements("OrchestratorFunction")[0]["Resource"]
-    assert invoke == [{"Fn::GetAtt": [f, "Arn"]} for f in FUNCTIONS[:3]]
+    assert invoke == {
+        "Fn::If": [
+            "UseSnapStart",
+            [{"Ref": f"{f}.Alias"} for f in FUNCTIONS[:3]],
+            [{"Fn::GetAtt": [f, "Arn"]} for f in FUNCTIONS[:3]],
+        ]
+    }
     for function in FUNCTIONS:
         policies = template.load_template()["Resources"][function]["Properties"].get("Policies", [])
         policy_text = json.dumps(policies)

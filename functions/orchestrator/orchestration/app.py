@@ -57,7 +57,8 @@ app = build_app()
 
 @lru_cache(maxsize=1)
 def lambda_invoker() -> Invoker:
-    """The services as deployed: boto3 Lambda invokes of the functions the template names (once per container)."""
+    """The services as deployed: boto3 Lambda invokes of the functions the template names, their `live` aliases
+    with SnapStart (once per container)."""
     names = {
         Service.INTENT_PARSER: config.function_name(config.INTENT_PARSER_FUNCTION),
         Service.AVAILABILITY: config.function_name(config.AVAILABILITY_FUNCTION),

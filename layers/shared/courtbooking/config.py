@@ -323,7 +323,8 @@ def groups_claim() -> str:
 
 
 def function_name(variable: str) -> str:
-    """The name (or ARN) of a downstream function the orchestrator invokes."""
+    """The downstream function the orchestrator invokes, as Lambda's Invoke takes it: a name or an ARN, qualified
+    with the alias (`...:live`) when the template's SnapStart parameter is on, since a snapshot is of a version."""
     return _get(variable)
 
 
