@@ -65,6 +65,7 @@ def reset_caches() -> None:
         sys.modules["orchestration.app"].lambda_invoker.cache_clear()
     if "orchestration.routes.chat" in sys.modules:
         sys.modules["orchestration.routes.chat"].conversations.cache_clear()
+    aws._session.cache_clear()
     aws.dynamodb_client.cache_clear()
     aws._lambda_client.cache_clear()
     for name in FUNCTION_MODULES:

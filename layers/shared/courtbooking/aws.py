@@ -1,8 +1,12 @@
 """AWS clients, created once per container with explicit timeouts and retries.
 
-Endpoints come from boto3's own settings (`AWS_ENDPOINT_URL_DYNAMODB`,
+Endpoints come from the SDK's own settings (`AWS_ENDPOINT_URL_DYNAMODB`,
 `AWS_ENDPOINT_URL_LAMBDA`), so the local run and the tests point the very same
 code at moto or at the local Lambda endpoint.
+
+The clients are botocore's, made from one botocore session: the same clients boto3
+hands out (boto3.client is a session wrapper around botocore's), without boto3's
+own session on top, which costs a cold start about 45 ms (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import math
 from functools import lru_cache
 from typing import Any
 
-import boto3
+import botocore.session
 from botocore.config import Config
 
 # DynamoDB answers in milliseconds; fail fast and retry a bounded number of times
@@ -20,8 +24,13 @@ DYNAMODB_CONFIG = Config(connect_timeout=1, read_timeout=3, retries={"mode": "st
 
 
 @lru_cache(maxsize=1)
+def _session() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+@lru_cache(maxsize=1)
 def dynamodb_client() -> Any:
-    return boto3.client("dynamodb", config=DYNAMODB_CONFIG)
+    return _session().create_client("dynamodb", config=DYNAMODB_CONFIG)
 
 
 def lambda_client(read_timeout: float) -> Any:
@@ -38,4 +47,4 @@ def lambda_client(read_timeout: float) -> Any:
 @lru_cache(maxsize=16)
 def _lambda_client(read_timeout: float) -> Any:
     config = Config(connect_timeout=2, read_timeout=read_timeout, retries={"mode": "standard", "total_max_attempts": 1})
-    return boto3.client("lambda", config=config)
+    return _session().create_client("lambda", config=config)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import config
-from .aws import DYNAMODB_CONFIG
+from .aws import dynamodb_client
 from .errors import ServiceError, ServiceUnavailable
 from .models import ErrorCode
 
@@ -48,7 +48,7 @@ def _persistence(operation: str) -> DynamoDBPersistenceLayer:
     del operation
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-    return DynamoDBPersistenceLayer(table_name=config.idempotency_table_name(), boto_config=DYNAMODB_CONFIG)
+    return DynamoDBPersistenceLayer(table_name=config.idempotency_table_name(), boto3_client=dynamodb_client())
 
 
 def register_context(context: Any) -> None:
