@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
+from weakref import WeakSet
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.logging import correlation_paths
 
 from courtbooking import config, idempotency
@@ -32,10 +32,33 @@ logger = Logger()
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
+DOCS_PATH = "/swagger"
+_documented: WeakSet[APIGatewayHttpResolver] = WeakSet()
+
+
 def build_app() -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver(enable_validation=True)
+    for router in (health.router, chat.router, availability.router, bookings.router, admin.router, page.router):
+        app.include_router(router)
+    http_errors.register(app)
+    return app
+
+
+def enable_docs(app: APIGatewayHttpResolver) -> None:
+    """GET /swagger: the OpenAPI description of every route, and Swagger UI.
+
+    Added on the first request for it, not at start-up: Powertools' OpenAPI models cost about
+    60 ms to import and only the description needs them (validation does not), so no chat
+    pays for them at a cold start. The description is the same whenever it is made: every
+    route is registered by then.
+    """
+    if app in _documented:
+        return
+    _documented.add(app)
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
     app.enable_swagger(
-        path="/swagger",
+        path=DOCS_PATH,
         title="Court booking API",
         version="1.0.0",
         description=(
@@ -46,10 +69,6 @@ def build_app() -> APIGatewayHttpResolver:
         security_schemes={"bearer": HTTPBearer(bearerFormat="JWT")},
         security=[{"bearer": []}],
     )
-    for router in (health.router, chat.router, availability.router, bookings.router, admin.router, page.router):
-        app.include_router(router)
-    http_errors.register(app)
-    return app
 
 
 app = build_app()
@@ -77,6 +96,8 @@ def make_handler(invoker: Callable[[], Invoker] = lambda_invoker) -> Handler:
             event = as_json_request(event)
         except BodyRefused as refusal:
             return http_errors.refused_body(refusal)
+        if event.get("rawPath") == DOCS_PATH:
+            enable_docs(app)
         request_id = (event.get("requestContext") or {}).get("requestId")
         app.append_context(services=Services(invoker(), correlation_id=request_id))
         return app.resolve(event, context)
