@@ -50,7 +50,14 @@ MAX_OFFERS = 10
 ParserName = Literal["openai", "offline"]
 
 
-class Contract(BaseModel):
+class Model(BaseModel):
+    """Base of every model here. Each builds its validator on first use, not at import: a function
+    uses a few of these models, so a cold start builds only its own (docs/performance.md)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Contract(Model):
     """Base of every request: unknown fields are refused so a typo is named, not ignored.
 
     Strings are taken as given (ids above all); only free text (a message) strips its own whitespace.
@@ -90,7 +97,7 @@ class ErrorCode(StrEnum):
 # --- intent parser ------------------------------------------------------------
 
 
-class TimeWindow(BaseModel):
+class TimeWindow(Model):
     start: HHMM
     end: HHMM
 
@@ -112,7 +119,7 @@ def _check_wall_time(value: str) -> str:
 WallTime = Annotated[str, AfterValidator(_check_wall_time)]
 
 
-class DateRange(BaseModel):
+class DateRange(Model):
     """Days in the facility's zone, both included ("last month": 1 to 30 November)."""
 
     start: dt.date
@@ -125,7 +132,7 @@ class DateRange(BaseModel):
         return self
 
 
-class BookingRef(BaseModel):
+class BookingRef(Model):
     """Which of the person's bookings a message is about ("move my 5pm ...": time 17:00)."""
 
     date: dt.date | None = None
@@ -134,7 +141,7 @@ class BookingRef(BaseModel):
     place: int | None = Field(default=None, ge=0, lt=100, description="Its place in the bookings last listed, 0 first.")
 
 
-class Intent(BaseModel):
+class Intent(Model):
     """What the person asked for, resolved in the facility's time zone and in the conversation.
 
     For `move`, date, time, court and duration are where the booking goes (only what was
@@ -174,7 +181,7 @@ class Intent(BaseModel):
         return any((self.action, self.date, self.time, self.window, self.court, self.reply, self.offer is not None))
 
 
-class ConversationContext(BaseModel):
+class ConversationContext(Model):
     """What a conversation is about, kept by the orchestrator and sent to the intent parser with
     the next message; the client sends only the conversation's id."""
 
@@ -210,7 +217,7 @@ class IntentRequest(Contract):
 # --- availability ---------------------------------------------------------------
 
 
-class AvailabilityQuery(BaseModel):
+class AvailabilityQuery(Model):
     model_config = ConfigDict(extra="ignore")
 
     action: Action | None = None
@@ -236,7 +243,7 @@ class AvailabilityRequest(Contract):
         return data
 
 
-class Slot(BaseModel):
+class Slot(Model):
     slot_id: str
     court: str
     date: dt.date
@@ -244,7 +251,7 @@ class Slot(BaseModel):
     duration_minutes: int
 
 
-class Availability(BaseModel):
+class Availability(Model):
     date: dt.date
     slots: list[Slot] = Field(description="Free slots that match what was asked.")
     alternatives: list[Slot] = Field(
@@ -405,6 +412,8 @@ class BookingRequest(
     or one of the admin operations (admin_get, admin_cancel, day_sheet, close, closures, reopen), for an
     admin the orchestrator has checked."""
 
+    model_config = ConfigDict(defer_build=True)
+
     @model_validator(mode="before")
     @classmethod
     def _default_operation(cls, data: Any) -> Any:
@@ -417,7 +426,7 @@ class BookingRequest(
         return self.root.correlation_id
 
 
-class Booking(BaseModel):
+class Booking(Model):
     booking_id: str
     court: str
     date: dt.date
@@ -440,12 +449,12 @@ class Booking(BaseModel):
     message: str = ""
 
 
-class BookingList(BaseModel):
+class BookingList(Model):
     bookings: list[Booking]
     message: str
 
 
-class BookingAttempt(BaseModel):
+class BookingAttempt(Model):
     """How a BookFirstRequest ended. booked: `booking` is new; held: `booking` is theirs already; limit: they
     hold as many as allowed (`bookings`); taken: every slot went to someone faster (`availability`, if asked)."""
 
@@ -456,7 +465,7 @@ class BookingAttempt(BaseModel):
     message: str
 
 
-class BookingPage(BaseModel):
+class BookingPage(Model):
     """One page of a history, and the cursor of the next (None: this is the last)."""
 
     when: HistoryWhen
@@ -465,7 +474,7 @@ class BookingPage(BaseModel):
     message: str
 
 
-class Closure(BaseModel):
+class Closure(Model):
     closure_id: str
     court: str | None = Field(description="None: the whole facility.")
     start: str = Field(description="Wall time in the facility's zone, YYYY-MM-DDTHH:MM.")
@@ -476,7 +485,7 @@ class Closure(BaseModel):
     complete: bool = Field(default=True, description="False: creating it was interrupted; delete it or close again.")
 
 
-class ClosureResult(BaseModel):
+class ClosureResult(Model):
     """A new closure, the bookings inside it, and those it cancelled (cancel_affected)."""
 
     closure: Closure
@@ -485,12 +494,12 @@ class ClosureResult(BaseModel):
     message: str
 
 
-class ClosureList(BaseModel):
+class ClosureList(Model):
     closures: list[Closure]
     message: str
 
 
-class DaySheet(BaseModel):
+class DaySheet(Model):
     date: dt.date
     hours: str | None = Field(description='That day\'s opening hours, "08:00-20:00"; None: closed all day.')
     bookings: list[Booking] = Field(description="Every booking of the day, by time then court, with its holder.")
@@ -498,7 +507,7 @@ class DaySheet(BaseModel):
     message: str
 
 
-class Notice(BaseModel):
+class Notice(Model):
     """Something that happened to a person's booking without them: told in their next chat answer."""
 
     kind: Literal["cancelled_by_closure", "cancelled_by_admin"]
@@ -512,17 +521,17 @@ class Notice(BaseModel):
 T = TypeVar("T")
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Model):
     code: str
     message: str
 
 
-class Success(BaseModel, Generic[T]):
+class Success(Model, Generic[T]):
     success: Literal[True] = True
     data: T
 
 
-class Failure(BaseModel):
+class Failure(Model):
     success: Literal[False] = False
     error: ErrorBody
 
@@ -552,7 +561,7 @@ def _check_conversation_id(value: str) -> str:
     return value
 
 
-class ChatRequest(BaseModel):
+class ChatRequest(Model):
     model_config = ConfigDict(extra="ignore")
 
     message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)]
@@ -563,7 +572,7 @@ class ChatRequest(BaseModel):
     )
 
 
-class MoveSlotRequest(BaseModel):
+class MoveSlotRequest(Model):
     """PATCH /bookings/{id}: move a booking to another slot (and length) without chat."""
 
     model_config = ConfigDict(extra="forbid")
@@ -572,7 +581,7 @@ class MoveSlotRequest(BaseModel):
     duration_minutes: Minutes | None = None
 
 
-class BookSlotRequest(BaseModel):
+class BookSlotRequest(Model):
     """POST /bookings: book a slot from GET /availability without chat."""
 
     model_config = ConfigDict(extra="forbid")
@@ -581,13 +590,13 @@ class BookSlotRequest(BaseModel):
     duration_minutes: Minutes | None = None
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(Model):
     """Every error the orchestrator answers over HTTP: `{"error": {"code", "message"}}`."""
 
     error: ErrorBody
 
 
-class ChatResponse(BaseModel):
+class ChatResponse(Model):
     status: ChatStatus
     response: str
     conversation_id: str = Field(default="", description="Send it with the next message to carry the conversation on.")
