@@ -11,7 +11,7 @@ takes Init Duration (interpreter start-up, alike for every run, is left out), th
 way in the same run; the runs are interleaved (floor, each function, the original design,
 then again) so that noise hits all alike. The intent parser runs its offline path (no key),
 and the modules it must not import are named if it does. Peak memory is the child's
-ru_maxrss. The original single-Lambda design's imports (`import fastapi, mangum, openai`)
+VmHWM. The original single-Lambda design's imports (`import fastapi, mangum, openai`)
 are measured the same way from a throwaway virtualenv.
 
 Warm: on a local stack started here on free ports, with the offline parser: the round trip
@@ -87,7 +87,10 @@ sys.path[:0] = spec["path"]
 started = time.perf_counter()
 exec(spec["code"], {})
 ms = (time.perf_counter() - started) * 1000
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, this process's own peak resident memory: ru_maxrss would carry the parent's over exec.
+with open("/proc/self/status") as status:
+    hwm = [line for line in status if line.startswith("VmHWM:")]
+peak_mb = int(hwm[0].split()[1]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"ms": ms, "peak_mb": peak_mb, "imported": [m for m in spec["watch"] if m in sys.modules]}))
 """
 

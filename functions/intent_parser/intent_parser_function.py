@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.metrics import MetricUnit
+from powertools_without_botocore import Logger, MetricUnit  # first: before anything imports Powertools
 
 from courtbooking import config, observability
 from courtbooking.clock import utc_now

@@ -10,6 +10,15 @@ import random
 from time import sleep
 from typing import Any
 
+try:  # Lambda's managed Python runtime ships it, for SnapStart; the local run and the tests do not
+    from snapshot_restore_py import register_after_restore
+except ImportError:
+    pass
+else:
+    # A SnapStart snapshot holds `random`'s state: every environment restored from it would draw the
+    # same jitter (ours, botocore's, openai's) and back off in step. Reseed from os.urandom on restore.
+    register_after_restore(random.seed)
+
 MAX_WRITE_ATTEMPTS = 8
 
 

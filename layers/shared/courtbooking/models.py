@@ -609,8 +609,3 @@ class ChatResponse(Model):
     notices: list[Notice] = Field(
         default_factory=list, description="What happened to the caller's bookings since their last chat answer."
     )
-
-
-# The conversation's context names slots and bookings, defined after it.
-ConversationContext.model_rebuild()
-IntentRequest.model_rebuild()
