@@ -13,6 +13,9 @@ a different user, X-User-Id load-<run>-<n>, all released at once):
 - distinct: client n asks for its own free slot (court, hour, day): every one is booked,
   no errors; p50 at most 1.5 s. Its days start the day after tomorrow, so a contention run
   before it takes none of them.
+Before the scenarios, a warm-up round (as many checks, "what's free tomorrow?", as there are
+clients, all at once) starts every worker the stack will run, as on a stack that has been
+serving: a first burst would otherwise time cold starts, which `make bench` measures.
 Dates are the facility's today at the stack's clock (LOCAL_CLOCK moves it, local/clock.py).
 The run is bounded (one request per client) and talks only to loopback or the URL given.
 Exits 1 when the answers are wrong (an error, not one booking per court); a p50 over its
@@ -124,6 +127,18 @@ def run(url: str, scenario: str, clients: int, concurrency: int, today: dt.date,
         return list(pool.map(one, range(clients)))
 
 
+def warm_up(url: str, clients: int, concurrency: int) -> None:
+    """Every worker started: `clients` checks at once, which book nothing; any error ends the run."""
+    run_id = uuid.uuid4().hex[:6]
+    with ThreadPoolExecutor(max_workers=min(clients, concurrency)) as pool:
+        outcomes = list(
+            pool.map(lambda n: post_chat(url, f"warm-{run_id}-{n}", "what's free tomorrow?"), range(clients))
+        )
+    failed = Counter(o.label for o in outcomes if o.status != 200)
+    if failed:
+        raise SystemExit(f"the warm-up's checks failed: {dict(failed)}")
+
+
 def report(outcomes: list[Outcome], wall: float) -> dict[str, Any]:
     latencies = sorted(o.seconds * 1000 for o in outcomes)
     p99_index = max(0, round(0.99 * len(latencies)) - 1)
@@ -192,6 +207,8 @@ def wait_for_health(url: str, seconds: float = 60) -> None:
 
 def drive(url: str, courts: list[str], scenarios: list[str], clients: int, concurrency: int) -> tuple[bool, bool]:
     today = events.facility_today()
+    print(f"  warming up: {clients} checks at once", flush=True)
+    warm_up(url, clients, concurrency)
     right, fast = True, True
     for scenario in scenarios:
         started = time.perf_counter()

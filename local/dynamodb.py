@@ -30,7 +30,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from . import moto_transactions, template
+from . import moto_answers, moto_queries, moto_transactions, template
 
 LOCAL_REGION = "us-east-1"
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
@@ -382,6 +382,8 @@ class MotoApp:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
         moto_transactions.install()  # a transaction's time grows with its items, not the table's
+        moto_queries.install()  # and a Query's with its partition
+        moto_answers.install()  # and an answer's with its items
         self._moto = DomainDispatcherApplication(create_backend_app)
         self._store = store
         self.lock = threading.Lock()
