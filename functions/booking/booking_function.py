@@ -12,7 +12,11 @@ Operations (the event's `operation`, default "book"), each for exactly one user:
            a cancelled booking is CANCELLED
 - history  {"operation": "history", "user_id", "when"?, "since"?, "until"?, "cursor"?, "limit"?}
            upcoming, past (the default) or cancelled, newest first, a page at a time
-Another user's booking is NOT_FOUND. For an admin the orchestrator has checked (`admin_id`):
+- waitlist_join   {"operation": "waitlist_join", "user_id", "date", "time", "duration_minutes"?, "court"?,
+                  "until"?}   wait for a taken start; a freed court goes to the first eligible by itself
+- waitlist_list   {"operation": "waitlist_list", "user_id"}         waiting, claimed (with the booking) or expired
+- waitlist_leave  {"operation": "waitlist_leave", "user_id", "entry_id"}
+Another user's booking (or waitlist entry) is NOT_FOUND. For an admin the orchestrator has checked (`admin_id`):
 - admin_get     {"operation": "admin_get", "admin_id", "booking_id"}      anyone's, with who cancelled it
 - admin_cancel  {"operation": "admin_cancel", "admin_id", "booking_id", "reason"?}   the holder is told
 - day_sheet     {"operation": "day_sheet", "admin_id", "date"}            every booking of a day, its holder
@@ -54,7 +58,11 @@ from courtbooking.models import (
     ListBookingsRequest,
     MoveBookingRequest,
     ReopenRequest,
+    WaitlistJoinRequest,
+    WaitlistLeaveRequest,
+    WaitlistListRequest,
 )
+from courtbooking.waitlist import Waitlist
 
 logger = Logger()
 metrics = observability.metrics()
@@ -119,6 +127,18 @@ def by_id(request: BookingByIdRequest) -> Booking:
     cancelled = booking_service().cancel(request.user_id, request.booking_id)
     logger.info("cancelled", extra={"booking_id": cancelled.booking_id})
     return cancelled
+
+
+def join_waitlist(request: WaitlistJoinRequest) -> BaseModel:
+    entry = Waitlist(booking_service()).join(request)
+    logger.info("waitlist joined", extra={"entry_id": entry.entry_id, "already_waiting": entry.already_waiting})
+    return entry
+
+
+def leave_waitlist(request: WaitlistLeaveRequest) -> BaseModel:
+    entry = Waitlist(booking_service()).leave(request.user_id, request.entry_id)
+    logger.info("waitlist left", extra={"entry_id": entry.entry_id})
+    return entry
 
 
 def history(request: HistoryRequest) -> BaseModel:
@@ -197,6 +217,9 @@ OPERATIONS: dict[type[BaseModel], Callable[[Any], BaseModel]] = {
     CloseRequest: close,
     ClosuresRequest: lambda _r: ClubAdmin(booking_service()).closures(),
     ReopenRequest: reopen,
+    WaitlistJoinRequest: join_waitlist,
+    WaitlistListRequest: lambda r: Waitlist(booking_service()).entries(r.user_id),
+    WaitlistLeaveRequest: leave_waitlist,
 }
 
 

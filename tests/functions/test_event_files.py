@@ -114,6 +114,17 @@ EXPECTED: dict[str, tuple[str, Callable[[Any], bool]]] = {
         ),
     ),
     "booking_closures.json": ("BookingFunction", ok(lambda d: d["closures"] == [] and d["message"] == "No closures.")),
+    # On an empty table Court A is free tomorrow at 15:00: a waitlist is refused, saying so (the test below
+    # books it first); bob is on no waitlists; the leave event names no entry of his.
+    "booking_waitlist_join.json": ("BookingFunction", refused("SLOT_FREE", "Court A is free at 15:00")),
+    "booking_waitlist_list.json": (
+        "BookingFunction",
+        ok(lambda d: d == {"entries": [], "message": "You are on no waitlists."}),
+    ),
+    "booking_waitlist_leave.json": (
+        "BookingFunction",
+        refused("NOT_FOUND", "You have no waitlist entry with id 00000000-0000-4000-8000-000000000000"),
+    ),
     "booking_day_sheet.json": (
         "BookingFunction",
         ok(lambda d: d["date"] == tomorrow() and d["bookings"] == [] and d["hours"] is not None),
@@ -155,6 +166,34 @@ def test_the_move_event_moves_the_booking_it_is_given(
         if "court" in i and "sk" in i and i["sk"]["S"].startswith("SLOT#")
     ]
     assert slots == [("Court B", "17:00")]
+
+
+def test_the_waitlist_events_join_list_and_leave_and_a_cancel_hands_the_court_over(
+    handlers: dict[str, Handler], dynamodb: Any, table_name: str
+) -> None:
+    booking = handlers["BookingFunction"]
+    booked = booking(events.load("booking_slot.json"))["data"]
+    joined = booking(events.load("booking_waitlist_join.json"))["data"]
+    assert (joined["status"], joined["court"], joined["time"], joined["date"]) == (
+        "waiting",
+        "Court A",
+        "15:00",
+        tomorrow(),
+    )
+    assert "first in line" in joined["message"]
+    listed = booking(events.load("booking_waitlist_list.json"))["data"]["entries"]
+    assert [e["entry_id"] for e in listed] == [joined["entry_id"]]
+
+    cancel = {"operation": "cancel", "user_id": "alice", "booking_id": booked["booking_id"]}
+    assert booking(cancel)["data"]["status"] == "cancelled"
+    claimed = booking(events.load("booking_waitlist_list.json"))["data"]["entries"][0]
+    assert (claimed["status"], claimed["claimed_court"]) == ("claimed", "Court A")
+    held = booking({"operation": "get", "user_id": "bob", "booking_id": claimed["booking_id"]})["data"]
+    assert (held["court"], held["date"], held["time"], held["status"]) == ("Court A", tomorrow(), "15:00", "confirmed")
+
+    left = booking({**events.load("booking_waitlist_leave.json"), "entry_id": joined["entry_id"]})["data"]
+    assert "had already come through" in left["message"]
+    assert booking(events.load("booking_waitlist_list.json"))["data"]["entries"] == []
 
 
 def audit_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
@@ -243,6 +282,8 @@ def test_a_refused_admin_change_is_audited_with_its_refusal(
         "booking_admin_get.json",
         "booking_admin_cancel.json",
         "booking_reopen.json",
+        "booking_waitlist_join.json",
+        "booking_waitlist_leave.json",
     ],
 )
 def test_refused_events_write_nothing(name: str, handlers: dict[str, Handler], dynamodb: Any, table_name: str) -> None:

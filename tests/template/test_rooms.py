@@ -29,7 +29,10 @@ FUNCTIONS = sorted(p for p in (ROOT / "functions").iterdir() if p.is_dir() and n
 # folder; they are here for now because BookingService's transactions and theirs share the same items.
 # 3700 since a chat books in one call (issue 15): BookingService.book_first answers held, limit, booked or
 # taken-with-what-is-free from one read of the person's list, and its two contracts.
-LAYER_MAX_LINES = 3700
+# 4400 since waitlists (issue 13): the claim is written inside cancel's and move's own transactions, so it is
+# BookingService's (layer), as are the waitlist contracts and words; joining, listing and leaving
+# (waitlist.Waitlist) are the booking function's alone and should move with ClubAdmin.
+LAYER_MAX_LINES = 4400
 
 
 def python_files(folder: Path) -> list[Path]:

@@ -31,6 +31,7 @@ STATUS_OF: dict[ErrorCode, HTTPStatus] = {
     ErrorCode.FORBIDDEN: HTTPStatus.FORBIDDEN,
     ErrorCode.NOT_FOUND: HTTPStatus.NOT_FOUND,
     ErrorCode.SLOT_TAKEN: HTTPStatus.CONFLICT,
+    ErrorCode.SLOT_FREE: HTTPStatus.CONFLICT,
     ErrorCode.LIMIT_REACHED: HTTPStatus.CONFLICT,
     ErrorCode.ALREADY_BOOKED: HTTPStatus.CONFLICT,
     ErrorCode.TOO_LATE: HTTPStatus.CONFLICT,

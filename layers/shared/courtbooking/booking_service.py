@@ -60,6 +60,7 @@ from .models import (
     Slot,
 )
 from .schedule import Schedule, fits, minutes_of, starts_in
+from .waitlist import Claim, Claims
 from .weeks import full_week, week_change, week_of
 
 MAX_ALTERNATIVES = 5
@@ -98,7 +99,6 @@ class BookingService:
     def _day(self, date: dt.date) -> tuple[set[tuple[str, str]], dict[tuple[str, str], ClosedInfo]]:
         """The booked slots of a date, and its closed ones with the closure shutting each: one strongly
         consistent Query of `DAY#<date>` (slot items and the courts' closed-hours markers)."""
-        items: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk",
@@ -107,12 +107,7 @@ class BookingService:
             "ExpressionAttributeNames": {"#t": "time", "#cl": "closures"},
             "ConsistentRead": True,
         }
-        while True:
-            page = self._call("query", **kwargs)
-            items += page.get("Items", [])
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        items = self._query_all(kwargs)
         taken = {(i["court"]["S"], i["time"]["S"]) for i in items if i["sk"]["S"].startswith("SLOT#")}
         return taken, closures.closed_units(items)
 
@@ -422,6 +417,7 @@ class BookingService:
             raise ValueError("an admin's or a closure's cancel names who (by_id)")
         admin = by != "holder"
         canceller, reason = (by_id, reason) if admin else (user_id, None)  # a holder's own cancel has no reason
+        claims: Claims | None = None
         for _attempt in range(MAX_WRITE_ATTEMPTS):
             booking, item = self._read(user_id, booking_id, admin=admin)
             if booking.status == "cancelled":
@@ -442,7 +438,10 @@ class BookingService:
                     "cancel_reason": reason,
                 }
             )
-            items = [*self._releases(booking), self._cancel_record(booking, start, now, by, canceller, reason)]
+            claims = claims or Claims(self, booking, enabled=by != "closure")  # a closed court: nobody's to claim
+            claim = claims.plan(self.schedule.units(booking.time, booking.duration_minutes), now)
+            keep = claim.units if claim else frozenset()
+            items = [*self._releases(booking, keep), self._cancel_record(booking, start, now, by, canceller, reason)]
             counted = item.get("week", {}).get("S")
             if counted:
                 items.append(self._week_change(user_id, counted, -1))
@@ -450,9 +449,11 @@ class BookingService:
             if admin:
                 inbox = self._inbox or conversations_table_name()
                 items.append(notice_update(inbox, cancelled, by, reason, now, int(self._expires(now)["N"])))
-            if self._transact(items) is None:
+            reasons = self._transact([*items, *(claim.items if claim else [])])
+            if reasons is None:
                 said = words.cancelled_for_holder(booking) if admin else words.cancelled(booking)
                 return cancelled.model_copy(update={"message": said})
+            claims.learn(claim, reasons)  # a waiter who could not have it is passed over
             backoff()  # cancelled or moved a moment ago by another request: read it again
         raise ServiceUnavailable(words.TOO_BUSY_BOOKING)
 
@@ -471,6 +472,7 @@ class BookingService:
         """
         court, date, time = self.schedule.parse_slot_id(slot_id)
         now = self._clock()
+        claims: Claims | None = None
         for _attempt in range(MAX_WRITE_ATTEMPTS):
             old, item = self._read(user_id, booking_id)
             if old.status == "cancelled":
@@ -509,16 +511,36 @@ class BookingService:
                 weeks.append(self._week_change(user_id, week, +1))
                 if counted:
                     weeks.append(self._week_change(user_id, counted, -1))
-            takes, booking_put, releases = self._move_items(old, moved, starts_at, now, week)
+            claims = claims or Claims(self, old)
+            new_keys = {(date, unit, court) for unit in self.schedule.units(time, duration)}
+            freed = [
+                u
+                for u in self.schedule.units(old.time, old.duration_minutes)
+                if (old.date, u, old.court) not in new_keys
+            ]
+            claim = claims.plan(freed, now)
+            takes, booking_put, releases = self._move_items(old, moved, starts_at, now, week, claim)
             user_update = self._user_update(user_id, {**others, booking_id: _summary(moved, starts_at)}, version)
-            items = [*takes, booking_put, *releases, self._closed_check(moved), *weeks, user_update]
+            closed_check = self._closed_check(moved, also=claim.booking if claim else None)
+            items = [*takes, booking_put, *releases, closed_check, *weeks, user_update]
             roles = ["slot"] * len(takes) + ["booking"] + ["release"] * len(releases) + ["closed"]
             roles += ["week", "old week"][: len(weeks)]
             roles.append("active")
+            if claim is not None:
+                if (claim.booking.date, claim.booking.court) == (date, court):  # one marker, checked once (above)
+                    claim.drop("claim closed")
+                items += claim.items
+                roles += claim.roles
             reasons = self._transact(items)
             if reasons is None:
                 return moved
-            self._refuse(_failed(roles, reasons), reasons, roles, moved, week or week_of(date))
+            failed = _failed(roles, reasons)
+            claims.learn(claim, reasons)
+            if claim is not None and "closed" in failed and "claim closed" not in claim.roles:
+                claims.enabled = False  # the shared check failed: try again without the claim, to say why
+                backoff()
+                continue
+            self._refuse(failed, reasons, roles, moved, week or week_of(date))
             backoff()  # the booking or the user's list changed under us: read both again
         raise ServiceUnavailable(words.TOO_BUSY_BOOKING)
 
@@ -530,9 +552,10 @@ class BookingService:
             raise TooLate(words.cut_off(moving, booking, cutoff, self.schedule.local_now(deadline)))
 
     def _move_items(
-        self, old: Booking, moved: Booking, starts_at: str, now: dt.datetime, week: str | None
+        self, old: Booking, moved: Booking, starts_at: str, now: dt.datetime, week: str | None, claim: Claim | None
     ) -> tuple[list[dict[str, Any]], dict[str, Any], list[dict[str, Any]]]:
-        """The new slot items (free, or already this booking's), the booking item (as read), the old slots released."""
+        """The new slot items (free, or already this booking's), the booking item (as read), the old slots released
+        (but those a waitlist's `claim` rewrites)."""
         puts = self._booking_puts(moved, starts_at, now, week)
         for put in puts[:-1]:
             put["Put"]["ConditionExpression"] = "attribute_not_exists(pk) OR (booking_id = :id AND user_id = :u)"
@@ -543,7 +566,7 @@ class BookingService:
             "ExpressionAttributeValues": _as_read(old),
         }
         new_keys = {(moved.date, unit, moved.court) for unit in self.schedule.units(moved.time, moved.duration_minutes)}
-        return puts[:-1], puts[-1], self._releases(old, keep=new_keys)
+        return puts[:-1], puts[-1], self._releases(old, keep=new_keys | (claim.units if claim else set()))
 
     def _releases(self, booking: Booking, keep: frozenset[Any] | set[Any] = frozenset()) -> list[dict[str, Any]]:
         """A Delete of each slot item the booking holds (but those in `keep`), conditional on it being this one's."""
@@ -595,10 +618,13 @@ class BookingService:
             for item in items
         ]
 
-    def _closed_check(self, booking: Booking) -> dict[str, Any]:
+    def _closed_check(self, booking: Booking, also: Booking | None = None) -> dict[str, Any]:
         """The check that no unit of the booking is inside a closure of its court that day (the marker as it
-        was, when it fails, to say which closure)."""
+        was, when it fails, to say which closure); with the units of `also` when it is on the same court and day
+        (a transaction names an item once)."""
         units = self.schedule.units(booking.time, booking.duration_minutes)
+        if also is not None and (also.date, also.court) == (booking.date, booking.court):
+            units = sorted({*units, *self.schedule.units(also.time, also.duration_minutes)})
         check = closures.marker_check(self._table, booking.date, booking.court, units)
         check["ConditionCheck"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return check
@@ -670,6 +696,16 @@ class BookingService:
         """Whether the booking's item exists, not cancelled (strongly consistent): written whole, or not at all."""
         item = self._item(booking_key(booking.booking_id))
         return item is not None and item.get("status", {}).get("S") != "cancelled"
+
+    def _query_all(self, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every item a Query answers, page after page."""
+        items: list[dict[str, Any]] = []
+        while True:
+            page = self._call("query", **kwargs)
+            items += page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs = {**kwargs, "ExclusiveStartKey": page["LastEvaluatedKey"]}
 
     def _item(self, key: dict[str, Any]) -> dict[str, Any] | None:
         """One item, read strongly consistently (None: there is none)."""

@@ -483,13 +483,7 @@ class ClubAdmin:
         return self._query(kwargs)
 
     def _query(self, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        while True:
-            page = self._call("query", **kwargs)
-            items += page.get("Items", [])
-            if "LastEvaluatedKey" not in page:
-                return items
-            kwargs = {**kwargs, "ExclusiveStartKey": page["LastEvaluatedKey"]}
+        return self._service._query_all(kwargs)
 
     def _call(self, operation: str, **kwargs: Any) -> Any:
         return self._service._call(operation, **kwargs)

@@ -34,6 +34,8 @@ OPENAI_TIMEOUT_SECONDS = "OPENAI_TIMEOUT_SECONDS"
 MAX_ACTIVE_BOOKINGS = "MAX_ACTIVE_BOOKINGS"
 MAX_BOOKINGS_PER_WEEK = "MAX_BOOKINGS_PER_WEEK"
 CANCEL_CUTOFF_MINUTES = "CANCEL_CUTOFF_MINUTES"
+WAITLIST_MAX_PER_SLOT = "WAITLIST_MAX_PER_SLOT"
+WAITLIST_MAX_PER_PERSON = "WAITLIST_MAX_PER_PERSON"
 ADMIN_GROUP = "ADMIN_GROUP"
 GROUPS_CLAIM = "GROUPS_CLAIM"
 AUTH_MODE = "AUTH_MODE"
@@ -190,6 +192,8 @@ class Facility:
     max_bookings_per_week: int | None = None  # None: no weekly limit
     cancel_cutoff_minutes: int = 120  # a holder may cancel or move up to this long before the start
     weekly_hours: tuple[DayHours, ...] | None = None  # Monday first (OPENING_HOURS); None: opening-closing daily
+    waitlist_max_per_slot: int = 25  # people waiting for one start (all its courts)
+    waitlist_max_per_person: int = 5  # waitlists one person is waiting on
 
     @classmethod
     def from_env(cls) -> Facility:
@@ -223,6 +227,8 @@ class Facility:
             max_bookings_per_week=_whole_number(MAX_BOOKINGS_PER_WEEK, "0") or None,
             cancel_cutoff_minutes=_whole_number(CANCEL_CUTOFF_MINUTES, "120"),
             weekly_hours=weekly_hours,
+            waitlist_max_per_slot=_positive_int(WAITLIST_MAX_PER_SLOT, "25"),
+            waitlist_max_per_person=_positive_int(WAITLIST_MAX_PER_PERSON, "5"),
         )
         facility.validate()
         return facility

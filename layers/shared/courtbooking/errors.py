@@ -20,6 +20,13 @@ class SlotTaken(ServiceError):
         super().__init__(ErrorCode.SLOT_TAKEN, message)
 
 
+class SlotFree(ServiceError):
+    """A waitlist was asked for a start that is free: book it instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(ErrorCode.SLOT_FREE, message)
+
+
 class SlotInvalid(ServiceError):
     def __init__(self, message: str) -> None:
         super().__init__(ErrorCode.SLOT_INVALID, message)
@@ -55,8 +62,8 @@ class LimitReached(ServiceError):
 class AlreadyBooked(ServiceError):
     """The person holds another court at an overlapping time: one court at a time per person."""
 
-    def __init__(self, held: str) -> None:
-        super().__init__(ErrorCode.ALREADY_BOOKED, words.overlapping(held))
+    def __init__(self, held: str, message: str | None = None) -> None:
+        super().__init__(ErrorCode.ALREADY_BOOKED, message or words.overlapping(held))
 
 
 class TooLate(ServiceError):

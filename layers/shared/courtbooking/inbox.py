@@ -3,7 +3,8 @@
     conversations table   id = "INBOX#<user>"   notices (a list of Notice JSON strings), user_id, version
 
 A cancel by an admin or by a closure appends its Notice in the cancel's own transaction (DynamoDB
-transactions span tables); the orchestrator reads the inbox with the conversation and empties it,
+transactions span tables), and so does a waitlist's claim, in the transaction of the release it
+claims; the orchestrator reads the inbox with the conversation and empties it,
 conditional on the version it read. The booking function may write only INBOX#* keys there (IAM).
 """
 
@@ -26,16 +27,28 @@ def notice_update(
         message=words.notice_cancelled(cancelled, by, reason),
         at=now.astimezone(dt.UTC),
     )
+    return _append(table, cancelled.user_id, notice, expires)
+
+
+def claim_notice(table: str, booking: Booking, now: dt.datetime, expires: int) -> dict[str, Any]:
+    """A transaction's Update appending to a waiting person's inbox that their waitlist became `booking`."""
+    notice = Notice(
+        kind="waitlist_claimed", booking=booking, message=words.notice_claimed(booking), at=now.astimezone(dt.UTC)
+    )
+    return _append(table, booking.user_id, notice, expires)
+
+
+def _append(table: str, user_id: str, notice: Notice, expires: int) -> dict[str, Any]:
     return {
         "Update": {
             "TableName": table,
-            "Key": {"id": {"S": f"INBOX#{cancelled.user_id}"}},
+            "Key": {"id": {"S": f"INBOX#{user_id}"}},
             "UpdateExpression": "SET notices = list_append(if_not_exists(notices, :empty), :n), "
             "user_id = :u, expires_at = :exp ADD version :one",
             "ExpressionAttributeValues": {
                 ":empty": {"L": []},
                 ":n": {"L": [{"S": notice.model_dump_json()}]},
-                ":u": {"S": cancelled.user_id},
+                ":u": {"S": user_id},
                 ":exp": {"N": str(expires)},
                 ":one": {"N": "1"},
             },

@@ -79,6 +79,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"
     CLOSED = "CLOSED"
     SLOT_TAKEN = "SLOT_TAKEN"
+    SLOT_FREE = "SLOT_FREE"  # a waitlist asked for a start that can be booked now
     SLOT_INVALID = "SLOT_INVALID"
     NOT_FOUND = "NOT_FOUND"
     LIMIT_REACHED = "LIMIT_REACHED"
@@ -390,6 +391,35 @@ class ReopenRequest(Contract):
     closure_id: ClosureId
 
 
+EntryId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9\-]+$")]
+
+
+class WaitlistJoinRequest(Contract):
+    """Wait for a start that is taken: on `court`, or on any court when none is named, until `until`
+    (default, and at the latest: the start). The first eligible person waiting gets a freed court by itself."""
+
+    operation: Literal["waitlist_join"]
+    user_id: UserId
+    date: dt.date
+    time: HHMM
+    duration_minutes: Minutes | None = Field(default=None, description="Defaults to one slot.")
+    court: str | None = Field(default=None, max_length=100, description="None: any court.")
+    until: dt.datetime | None = Field(
+        default=None, description="When to stop waiting (with a UTC offset); at the latest, the start."
+    )
+
+
+class WaitlistListRequest(Contract):
+    operation: Literal["waitlist_list"]
+    user_id: UserId
+
+
+class WaitlistLeaveRequest(Contract):
+    operation: Literal["waitlist_leave"]
+    user_id: UserId
+    entry_id: EntryId
+
+
 class BookingRequest(
     RootModel[
         Annotated[
@@ -403,12 +433,16 @@ class BookingRequest(
             | DaySheetRequest
             | CloseRequest
             | ClosuresRequest
-            | ReopenRequest,
+            | ReopenRequest
+            | WaitlistJoinRequest
+            | WaitlistListRequest
+            | WaitlistLeaveRequest,
             Field(discriminator="operation"),
         ]
     ]
 ):
-    """The booking service's event: book (default), list, get, cancel, move or history, always for one user;
+    """The booking service's event: book (default), list, get, cancel, move, history or the waitlist's
+    waitlist_join, waitlist_list and waitlist_leave, always for one user;
     or one of the admin operations (admin_get, admin_cancel, day_sheet, close, closures, reopen), for an
     admin the orchestrator has checked."""
 
@@ -465,6 +499,33 @@ class BookingAttempt(Model):
     message: str
 
 
+WaitStatus = Literal["waiting", "claimed", "expired"]
+
+
+class WaitlistEntry(Model):
+    """One person waiting for a start: `waiting`; `claimed` (a freed court became `booking_id`); or `expired`
+    (its `until` passed). Shown until the start has passed."""
+
+    entry_id: str
+    user_id: str
+    date: dt.date
+    time: HHMM
+    duration_minutes: int
+    court: str | None = Field(description="The court waited for; None: any court.")
+    until: dt.datetime = Field(description="When the waiting ends (UTC): the deadline asked, else the start.")
+    joined_at: dt.datetime
+    status: WaitStatus
+    booking_id: str | None = Field(default=None, description="The booking the claim made, once claimed.")
+    claimed_court: str | None = Field(default=None, description="The court it was claimed on.")
+    already_waiting: bool = Field(default=False, description="True when joining again found this very entry.")
+    message: str = ""
+
+
+class WaitlistEntries(Model):
+    entries: list[WaitlistEntry]
+    message: str
+
+
 class BookingPage(Model):
     """One page of a history, and the cursor of the next (None: this is the last)."""
 
@@ -508,9 +569,10 @@ class DaySheet(Model):
 
 
 class Notice(Model):
-    """Something that happened to a person's booking without them: told in their next chat answer."""
+    """Something that happened to a person's booking without them (cancelled by the club, or made by their
+    waitlist's claim): told in their next chat answer."""
 
-    kind: Literal["cancelled_by_closure", "cancelled_by_admin"]
+    kind: Literal["cancelled_by_closure", "cancelled_by_admin", "waitlist_claimed"]
     booking: Booking
     message: str
     at: dt.datetime

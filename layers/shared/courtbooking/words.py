@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .config import Facility
-    from .models import Booking, Slot
+    from .models import Booking, Slot, WaitlistEntry
 
 
 def day(date: dt.date) -> str:
@@ -87,6 +87,85 @@ def notice_cancelled(booking: Booking, by: str, reason: str | None) -> str:
     if by == "closure":
         return f"{what}: the court is closed{' ' + because(reason) if reason else ''}."
     return f"{what} by the club{': ' + reason if reason else ''}."
+
+
+# --- waitlists -------------------------------------------------------------------------------
+
+
+def waitlist_for(date: dt.date, time: str, court: str | None) -> str:
+    """the waitlist for Court B (any court) on Friday 4 December at 18:00"""
+    return f"the waitlist for {court or 'any court'} on {day(date)} at {time}"
+
+
+def waitlist_joined(entry: WaitlistEntry, ahead: int, until_wall: str | None) -> str:
+    place = "first in line" if ahead == 0 else f"{ahead} {'person' if ahead == 1 else 'people'} ahead of you"
+    lasts = f", until {until_wall}" if until_wall else ""
+    what = waitlist_for(entry.date, entry.time, entry.court)
+    return f"You are on {what} ({place}{lasts}). If it is freed, it is booked for you by itself."
+
+
+def already_waiting(entry: WaitlistEntry) -> str:
+    return f"You are already on {waitlist_for(entry.date, entry.time, entry.court)}."
+
+
+def waitlist_slot_free(court: str, date: dt.date, time: str) -> str:
+    return f"{court} is free at {time} on {day(date)}: book it; a waitlist is for a start that is taken."
+
+
+def waitlist_person_limit(limit: int) -> str:
+    return f"You are already on {limit} waitlists, the most one person may be on; leave one to join another."
+
+
+def waitlist_slot_full(limit: int, date: dt.date, time: str) -> str:
+    return f"{limit} people are already waiting for {time} on {day(date)}, the most one waitlist holds."
+
+
+def waitlist_until_passed(until: str) -> str:
+    return f"A waitlist's deadline must be later than now; {until} has passed."
+
+
+def waitlist_until_after_start(date: dt.date, time: str) -> str:
+    return f"A waitlist ends when its slot starts, {time} on {day(date)}: give a deadline before then, or none."
+
+
+def waitlist_holds_it(summary: str) -> str:
+    return f"You already have {summary.rstrip('.')}: no need to wait for it."
+
+
+def waitlist_entries(entries: Sequence[WaitlistEntry]) -> str:
+    if not entries:
+        return "You are on no waitlists."
+    said = {"waiting": "waiting", "claimed": "came through", "expired": "expired"}
+    lines = "; ".join(
+        f"{e.court or 'any court'} on {day(e.date)} at {e.time} ({said[e.status]}"
+        + (f": {e.claimed_court} is yours" if e.status == "claimed" else "")
+        + ")"
+        for e in entries
+    )
+    return f"Your waitlists: {lines}."
+
+
+def waitlist_left(entry: WaitlistEntry) -> str:
+    if entry.status == "claimed":
+        return (
+            f"Your {waitlist_for(entry.date, entry.time, entry.court)} had already come through: "
+            f"{entry.claimed_court} is booked for you; cancel that booking to give it up."
+        )
+    return f"You left {waitlist_for(entry.date, entry.time, entry.court)}."
+
+
+def no_such_entry(entry_id: str) -> str:
+    return f"You have no waitlist entry with id {entry_id}."
+
+
+def notice_claimed(booking: Booking) -> str:
+    return (
+        f"Good news: your waitlist for {booking.date:%A} {booking.time} came through: "
+        f"{booking.court} is yours ({day(booking.date)}, {length(booking.duration_minutes)})."
+    )
+
+
+TOO_BUSY_WAITLIST = "too many simultaneous changes to this waitlist; try again"
 
 
 # --- history: a person's bookings looking back -------------------------------------------------
