@@ -174,6 +174,9 @@ ROUTES = {
     ("PATCH", "/bookings/{booking_id}"),
     ("DELETE", "/bookings/{booking_id}"),
     ("GET", "/bookings/{booking_id}/calendar"),
+    ("POST", "/waitlist"),
+    ("GET", "/waitlist"),
+    ("DELETE", "/waitlist/{entry_id}"),
     ("GET", "/"),
     ("GET", "/app/{file}"),
     # The club's staff (the orchestrator refuses anyone outside the admin group).

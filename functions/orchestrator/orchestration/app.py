@@ -24,7 +24,7 @@ from courtbooking.aws import lambda_client
 
 from . import http_errors
 from .http_body import BodyRefused, as_json_request
-from .routes import admin, availability, bookings, chat, health, page
+from .routes import admin, availability, bookings, chat, health, page, waitlist
 from .services import Invoker, LambdaInvoker, Service, Services
 
 logger = Logger()
@@ -38,7 +38,8 @@ _documented: WeakSet[APIGatewayHttpResolver] = WeakSet()
 
 def build_app() -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver(enable_validation=True)
-    for router in (health.router, chat.router, availability.router, bookings.router, admin.router, page.router):
+    routers = (health, chat, availability, bookings, waitlist, admin, page)
+    for router in (r.router for r in routers):
         app.include_router(router)
     http_errors.register(app)
     return app
@@ -62,7 +63,8 @@ def enable_docs(app: APIGatewayHttpResolver) -> None:
         title="Court booking API",
         version="1.0.0",
         description=(
-            "Book tennis courts in plain words (POST /chat) or step by step (GET /availability, POST /bookings). "
+            "Book tennis courts in plain words (POST /chat) or step by step (GET /availability, POST /bookings), "
+            "and wait for a taken start (POST /waitlist): a freed court goes to the first waiting by itself. "
             "With sign-in on, send `Authorization: Bearer <token>`; GET /swagger?format=json is this document. "
             "The club's staff (a token in the admin group) also use /closures, /admin/day and /admin/bookings."
         ),

@@ -44,8 +44,14 @@ from courtbooking.models import (
     HistoryRequest,
     HistoryWhen,
     Intent,
+    JoinWaitlistBody,
     ReopenRequest,
     Slot,
+    WaitlistEntries,
+    WaitlistEntry,
+    WaitlistJoinRequest,
+    WaitlistLeaveRequest,
+    WaitlistListRequest,
 )
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -228,6 +234,20 @@ class Services:
             **{k: v for k, v in fields.items() if v is not None},
         )
         return self._booking(request, BookingPage)
+
+    def join_waitlist(self, user_id: str, body: JoinWaitlistBody) -> WaitlistEntry:
+        fields = body.model_dump(exclude_none=True)
+        request = _contract(WaitlistJoinRequest, operation="waitlist_join", user_id=user_id, **fields)
+        return self._booking(request, WaitlistEntry)
+
+    def waitlist(self, user_id: str) -> WaitlistEntries:
+        return self._booking(
+            _contract(WaitlistListRequest, operation="waitlist_list", user_id=user_id), WaitlistEntries
+        )
+
+    def leave_waitlist(self, user_id: str, entry_id: str) -> WaitlistEntry:
+        request = _contract(WaitlistLeaveRequest, operation="waitlist_leave", user_id=user_id, entry_id=entry_id)
+        return self._booking(request, WaitlistEntry)
 
     # The club's staff: the caller checked the admin group (orchestration.identity) before any of these.
     def admin_booking(self, admin_id: str, booking_id: str) -> Booking:

@@ -652,6 +652,18 @@ class BookSlotRequest(Model):
     duration_minutes: Minutes | None = None
 
 
+class JoinWaitlistBody(Model):
+    """POST /waitlist: wait for a start that is taken, without chat."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date
+    time: HHMM
+    duration_minutes: Minutes | None = None
+    court: str | None = Field(default=None, min_length=1, max_length=100, description="None: any court.")
+    until: dt.datetime | None = Field(default=None, description="When to stop waiting (with its UTC offset).")
+
+
 class ErrorResponse(Model):
     """Every error the orchestrator answers over HTTP: `{"error": {"code", "message"}}`."""
 
