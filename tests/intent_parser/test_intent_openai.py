@@ -83,7 +83,16 @@ def test_request_is_strict_structured_output_at_temperature_zero(openai_server: 
     assert tuple(properties) == ANSWER_FIELDS
     assert set(schema["json_schema"]["schema"]["required"]) == set(properties)
     # strict mode: every field required, each new one nullable; the nested booking reference too
-    assert properties["action"]["anyOf"][0]["enum"] == ["book", "check", "cancel", "list", "move", "history", "close"]
+    assert properties["action"]["anyOf"][0]["enum"] == [
+        "book",
+        "check",
+        "cancel",
+        "list",
+        "move",
+        "history",
+        "close",
+        "waitlist",
+    ]
     assert properties["reply"]["anyOf"][0]["enum"] == ["yes", "no"]
     assert properties["history"]["anyOf"][0]["enum"] == ["past", "cancelled"]
     for name in ("offer", "reply", "booking", "impossible", "unknown_court", "period", "history", "reason"):

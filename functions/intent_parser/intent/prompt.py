@@ -66,10 +66,10 @@ class IntentAnswer(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal["book", "check", "cancel", "list", "move", "history", "close"] | None = Field(
+    action: Literal["book", "check", "cancel", "list", "move", "history", "close", "waitlist"] | None = Field(
         description="book a court; check what is free; cancel a booking; list my bookings to come; "
         "move a booking to another time, day, court or length; history: my bookings played or cancelled; "
-        "close a court or the club (staff); null if none."
+        "close a court or the club (staff); waitlist: wait for a taken start; null if none."
     )
     date: str | None = Field(description="The day asked for, YYYY-MM-DD in the facility's time zone, or null.")
     time: str | None = Field(description="An exact start time asked for, HH:MM (24-hour), or null.")
@@ -137,6 +137,10 @@ Rules
   (the whole day); time null. reason = the words after "for" ("coaching", "the tournament"), as written,
   or null when none is given. Who may close is checked later, not by you. "a court close to 5pm" is not
   close; neither is a question about the hours ("when do you close?"), nor cancel.
+
+- waitlist: the person asks to wait for a start that is taken: "put me on the waitlist for Friday 6pm",
+  "waitlist me", "yes, waitlist me", "add me to the waiting list for court B at 7". date, time and court
+  as said (null when not said: the conversation's are used). Leaving a waitlist is not waitlist.
 
 Conversation
 The user turn may carry a "conversation": what the chat is already about, as data. Its fields:

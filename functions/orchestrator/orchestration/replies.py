@@ -74,6 +74,10 @@ def offers(slots: Sequence[Slot], date: dt.date, *, ask: str = "shall I book it?
     return text
 
 
+WAITLIST_OFFER = 'Or say "waitlist me" to get it by itself if it is freed.'
+WAITLIST_WHEN = "Which day and time should I put you on the waitlist for?"
+
+
 def taken_at(time: str | None, date: dt.date, court: str | None, facility: Facility) -> str:
     day = words.day(date)
     if court:

@@ -37,6 +37,7 @@ from courtbooking.models import (
     DateRange,
     ErrorCode,
     Intent,
+    JoinWaitlistBody,
     Notice,
     Pending,
     Slot,
@@ -115,6 +116,8 @@ class ChatWorkflow:
                 return self._say(ask, "needs_input", replies.YES_TO_WHAT)
         if intent.action == "close" or _closure_follow_up(intent, context):
             return self._close(ask)
+        if intent.action == "waitlist":
+            return self._waitlist(ask)
         if intent.action == "history":
             return self._history(ask)
         if intent.offer is not None and intent.action not in ("cancel", "list"):
@@ -270,7 +273,33 @@ class ChatWorkflow:
             text = f"{lead} {replies.offers(offered, date, ask=replies.MOVE_THERE)}"
             return self._say(ask, "alternatives", text, slots=offered, pending="offer", offer_action="move")
         text = f"{lead} {replies.offers(offered, date)}"
+        if intent.time is not None and not availability.closed:  # a taken start can be waited for
+            text = f"{text} {replies.WAITLIST_OFFER}"
         return self._say(ask, "alternatives", text, slots=offered, pending="offer")
+
+    # --- waitlists --------------------------------------------------------------
+    def _waitlist(self, ask: _Ask) -> Turn:
+        """Wait for a taken start: the day, time and court said, else those under discussion ("waitlist me"
+        after being told it is taken); any court when none was named. The booking function's answer, said."""
+        intent, context = ask.intent, ask.context
+        said = intent.date is not None or intent.time is not None
+        date = intent.date or context.date
+        time = intent.time or context.time
+        court = intent.court or (None if said else context.court)
+        if intent.unknown_court:
+            return self._unknown_court(ask)
+        if date is None or time is None:
+            return self._say(ask, "needs_input", replies.WAITLIST_WHEN)
+        ask.focus.update(date=date, time=time, court=court)
+        duration = intent.duration_minutes or context.duration_minutes
+        body = JoinWaitlistBody(date=date, time=time, court=court, duration_minutes=duration)
+        try:
+            entry = self._services.join_waitlist(ask.user_id, body)
+        except Refused as refusal:
+            if refusal.code == ErrorCode.SERVICE_UNAVAILABLE:
+                raise
+            return self._say(ask, "unavailable", _sentence(refusal.message))
+        return self._say(ask, "waitlisted", entry.message)
 
     # --- explanations ----------------------------------------------------------
     def _offer_instead(self, ask: _Ask, problem: Problem, date: dt.date, duration: int) -> Turn:

@@ -37,7 +37,7 @@ UserId = Annotated[
     str,
     StringConstraints(strip_whitespace=False, min_length=1, max_length=128, pattern=f"^{USER_ID_PATTERN}$"),
 ]
-Action = Literal["book", "check", "cancel", "list", "move", "history", "close"]
+Action = Literal["book", "check", "cancel", "list", "move", "history", "close", "waitlist"]
 # Which of a person's bookings: those to come (one strongly consistent read), played, or cancelled.
 HistoryWhen = Literal["upcoming", "past", "cancelled"]
 # Who cancelled a booking: its holder, one of the club's admins, or a closure of its court.
@@ -613,6 +613,7 @@ ChatStatus = Literal[
     "history",
     "closed",
     "refused",
+    "waitlisted",
 ]
 _CONVERSATION_ID = re.compile(r"[A-Za-z0-9\-]{0,64}")
 

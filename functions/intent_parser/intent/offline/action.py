@@ -5,7 +5,8 @@ the club ..."; never "a court close to 5pm", "when do you close?", "don't close"
 of cancelled bookings ("my cancelled bookings", "bookings I cancelled", "what did I cancel")
 > cancel > a history ("history", "my past bookings", "what did I play", "when did I last
 play") > list (a list becomes a history in `parser` when it names days gone by: "what did I
-book last week?") > ... Who may close is not the parser's business: the orchestrator checks.
+book last week?") > ... Who may close is not the parser's business: the orchestrator checks. A waitlist ("put me on the
+waitlist", "waitlist me") comes right after close; leaving one ("take me off the waitlist") is no action.
 
 cancel > list (also questions about one's own bookings: "do I have anything on Friday?",
 "what courts do I have booked?", "what have I got this week", "what's booked", "anything
@@ -29,6 +30,13 @@ from courtbooking.models import Action, HistoryWhen
 
 from .normalise import ANY_WEEKDAY, MAX_PARSE_CHARS
 
+# Waiting for a taken start: "put me on the waitlist", "waitlist me", "add me to the waiting list".
+_WAITLIST = re.compile(r"\bwait(?:ing)?[\s-]?list(?:ed|ing)?\b")
+# Leaving one is not joining it ("take me off the waitlist", "leave the waiting list", "cancel my waitlist").
+_LEAVE_WAITLIST = re.compile(
+    r"\b(?:off|leave|leaving|remove|drop|quit|out\s+of|cancel\w*|delete|no\s+longer|don'?t|do\s+not|not)\b"
+    r".{0,30}?\bwait(?:ing)?[\s-]?list"
+)
 # An admin's closure: "close"/"shut" said first (after "please", "can you", "I want to" ...), of a court,
 # the courts or the club. Not "close to", "close by", "close my booking", nor a question about hours.
 _POLITE = (
@@ -156,6 +164,8 @@ def action(text: str, has_when: bool) -> Action | None:
     """The action `text` (the normalised message) asks for; `has_when` when it gave a date, time or window."""
     if _CLOSE.search(text):
         return "close"
+    if _WAITLIST.search(text):
+        return None if _LEAVE_WAITLIST.search(text) else "waitlist"
     if _CANCELLED.search(text):
         return "history"
     if _NOT_A_BOOKING.search(text):

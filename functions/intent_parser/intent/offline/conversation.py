@@ -178,6 +178,10 @@ def _in_focus(reading: Reading, context: ConversationContext) -> Reading:
     if reading.place is not None:
         asked = context.action if context.pending == "booking" and context.action in ("cancel", "move") else None
         return replace(reading, action=reading.action or asked)
-    if reading.action in ("book", "check", "cancel") and reading.date is None and not reading.impossible_date:
+    if (
+        reading.action in ("book", "check", "cancel", "waitlist")
+        and reading.date is None
+        and not reading.impossible_date
+    ):
         return replace(reading, date=context.date)
     return reading

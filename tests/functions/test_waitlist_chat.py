@@ -1,0 +1,63 @@
+"""Waitlists in plain words through POST /chat (the offline parser, the real services): a taken start
+offers the waitlist, "waitlist me" joins it, a freed court is the waiting person's by itself, and their
+next answer says so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests import clock
+from tests.conftest import booked_slots
+from tests.functions.conftest import Handler
+from tests.functions.test_explanations import say
+from tests.functions.test_ownership_api import call
+
+
+def day() -> str:
+    tomorrow = clock.tomorrow()
+    return f"{tomorrow:%A} {tomorrow.day} {tomorrow:%B}"
+
+
+def test_taken_then_waitlist_me_then_the_court_is_freed_and_the_next_answer_says_so(
+    orchestrator: Handler, dynamodb: Any, table_name: str
+) -> None:
+    held = {u: say(orchestrator, "book a court tomorrow at 6pm", user=u)["booking"] for u in ("ann", "ben", "cat")}
+    offered = say(orchestrator, "book a court tomorrow at 6pm", user="bob")
+    assert offered["status"] == "alternatives"
+    assert offered["response"].endswith('Or say "waitlist me" to get it by itself if it is freed.')
+
+    joined = say(orchestrator, "waitlist me", user="bob", conversation=offered["conversation_id"])
+    assert joined["status"] == "waitlisted"
+    assert joined["response"] == (
+        f"You are on the waitlist for any court on {day()} at 18:00 (first in line). "
+        "If it is freed, it is booked for you by itself."
+    )
+    named = say(orchestrator, "put me on the waitlist for court B tomorrow at 6pm", user="dan")
+    assert (named["status"], "1 person ahead of you" in named["response"]) == ("waitlisted", True)
+
+    assert call(orchestrator, "DELETE", f"/bookings/{held['ben']['booking_id']}", "ben")[0] == 200
+    holders = {
+        s["court"]["S"]: s["user_id"]["S"] for s in booked_slots(dynamodb, table_name) if s["time"]["S"] == "18:00"
+    }
+    assert holders == {"Court A": "ann", "Court B": "bob", "Court C": "cat"}
+
+    told = say(orchestrator, "what have I booked?", user="bob")
+    assert told["response"].startswith(
+        f"Good news: your waitlist for {clock.tomorrow():%A} 18:00 came through: Court B"
+    )
+    assert [b["court"] for b in told["bookings"]] == ["Court B"]
+    assert [n["kind"] for n in told["notices"]] == ["waitlist_claimed"]
+    assert say(orchestrator, "what have I booked?", user="bob")["notices"] == []  # told once
+
+
+def test_a_free_start_is_booked_not_waited_for_and_leaving_is_not_joining(orchestrator: Handler) -> None:
+    free = say(orchestrator, "put me on the waitlist for tomorrow at 9am", user="bob")
+    assert free["status"] == "unavailable"
+    assert free["response"].startswith(f"Court A is free at 09:00 on {day()}: book it")
+    vague = say(orchestrator, "waitlist me", user="bob")
+    assert (vague["status"], vague["response"]) == (
+        "needs_input",
+        "Which day and time should I put you on the waitlist for?",
+    )
+    leaving = say(orchestrator, "take me off the waitlist", user="bob")
+    assert leaving["status"] != "waitlisted"
