@@ -5,7 +5,7 @@ Operations (the event's `operation`, default "book"), each for exactly one user:
 - book_first  {"operation": "book_first", "user_id", "slot_ids": [..3], "ask": {date, time|window, court?},
            "instead"?, "duration_minutes"?, "idempotency_key"?}   a chat's booking in one call: held, limit,
            booked (the first free slot) or taken (with what is free instead)
-- list     {"operation": "list", "user_id"}                  upcoming bookings of the user
+- list     {"operation": "list", "user_id", "with_waitlist"?}  upcoming bookings of the user (and waitlists)
 - get      {"operation": "get", "user_id", "booking_id"}     a cancelled one too (status "cancelled")
 - cancel   {"operation": "cancel", "user_id", "booking_id"}  again: the cancelled booking, nothing written
 - move     {"operation": "move", "user_id", "booking_id", "slot_id", "duration_minutes"?}   atomically;
@@ -141,6 +141,15 @@ def leave_waitlist(request: WaitlistLeaveRequest) -> BaseModel:
     return entry
 
 
+def upcoming(request: ListBookingsRequest) -> BaseModel:
+    mine = booking_service().upcoming(request.user_id)
+    if not request.with_waitlist:
+        return mine
+    waiting = Waitlist(booking_service()).entries(request.user_id)
+    said = f"{mine.message} {waiting.message}" if waiting.entries else mine.message
+    return mine.model_copy(update={"waitlist": waiting.entries, "message": said})
+
+
 def history(request: HistoryRequest) -> BaseModel:
     return booking_service().history(
         request.user_id, request.when, request.since, request.until, request.cursor, request.limit
@@ -208,7 +217,7 @@ def audited(
 OPERATIONS: dict[type[BaseModel], Callable[[Any], BaseModel]] = {
     BookRequest: book,
     BookFirstRequest: book_first,
-    ListBookingsRequest: lambda r: booking_service().upcoming(r.user_id),
+    ListBookingsRequest: upcoming,
     BookingByIdRequest: by_id,
     MoveBookingRequest: move,
     HistoryRequest: history,

@@ -60,8 +60,10 @@ def test_join_see_get_the_freed_court_and_hear_of_it_in_the_next_chat(orchestrat
     assert [n["kind"] for n in chat["notices"]] == ["waitlist_claimed"]
     day = f"{clock.tomorrow():%A}"
     assert chat["response"].startswith(f"Good news: your waitlist for {day} 18:00 came through: Court A is yours")
+    spoken = f"{day} {clock.tomorrow().day} {clock.tomorrow():%B}"
     assert chat["response"].endswith(
-        f"Your upcoming bookings: Court A on {day} {clock.tomorrow().day} {clock.tomorrow():%B} at 18:00."
+        f"Your upcoming bookings: Court A on {spoken} at 18:00. "
+        f"Your waitlists: Court A on {spoken} at 18:00 (came through: Court A is yours)."
     )
 
 

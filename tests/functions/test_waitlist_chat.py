@@ -32,6 +32,11 @@ def test_taken_then_waitlist_me_then_the_court_is_freed_and_the_next_answer_says
         f"You are on the waitlist for any court on {day()} at 18:00 (first in line). "
         "If it is freed, it is booked for you by itself."
     )
+    listed = say(orchestrator, "what have I booked?", user="bob")
+    assert listed["response"] == (
+        f"You have no upcoming bookings. Your waitlists: any court on {day()} at 18:00 (waiting)."
+    )
+    assert [(e["status"], e["time"]) for e in listed["waitlist"]] == [("waiting", "18:00")]
     named = say(orchestrator, "put me on the waitlist for court B tomorrow at 6pm", user="dan")
     assert (named["status"], "1 person ahead of you" in named["response"]) == ("waitlisted", True)
 
@@ -46,6 +51,7 @@ def test_taken_then_waitlist_me_then_the_court_is_freed_and_the_next_answer_says
         f"Good news: your waitlist for {clock.tomorrow():%A} 18:00 came through: Court B"
     )
     assert [b["court"] for b in told["bookings"]] == ["Court B"]
+    assert told["response"].endswith(f"Your waitlists: any court on {day()} at 18:00 (came through: Court B is yours).")
     assert [n["kind"] for n in told["notices"]] == ["waitlist_claimed"]
     assert say(orchestrator, "what have I booked?", user="bob")["notices"] == []  # told once
 

@@ -199,8 +199,11 @@ class Services:
         )
         return self._booking(request, BookingAttempt)
 
-    def bookings(self, user_id: str) -> BookingList:
-        return self._call(Service.BOOKING, {"operation": "list", "user_id": user_id}, BookingList)
+    def bookings(self, user_id: str, with_waitlist: bool = False) -> BookingList:
+        payload: dict[str, Any] = {"operation": "list", "user_id": user_id}
+        if with_waitlist:
+            payload["with_waitlist"] = True
+        return self._call(Service.BOOKING, payload, BookingList)
 
     def booking(self, user_id: str, booking_id: str) -> Booking:
         return self._call(Service.BOOKING, {"operation": "get", "user_id": user_id, "booking_id": booking_id}, Booking)

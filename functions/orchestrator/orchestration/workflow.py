@@ -498,8 +498,8 @@ class ChatWorkflow:
 
     # --- list and cancel -----------------------------------------------------------
     def _list(self, ask: _Ask) -> Turn:
-        mine = self._services.bookings(ask.user_id)
         date = ask.intent.date
+        mine = self._services.bookings(ask.user_id, with_waitlist=date is None)
         if date is not None:  # "do I have anything on Friday?"
             on_day = [b for b in mine.bookings if b.date == date]
             if on_day or not mine.bookings:
@@ -507,7 +507,9 @@ class ChatWorkflow:
                 return self._say(ask, "bookings", text, bookings=on_day, listed=on_day)
             text = f"{replies.bookings_on(date, mine.bookings)} {mine.message}"
             return self._say(ask, "bookings", text, bookings=mine.bookings, listed=mine.bookings)
-        return self._say(ask, "bookings", mine.message, bookings=mine.bookings, listed=mine.bookings)
+        turn = self._say(ask, "bookings", mine.message, bookings=mine.bookings, listed=mine.bookings)
+        turn.answer.waitlist = mine.waitlist
+        return turn
 
     def _cancel(self, ask: _Ask) -> Turn:
         """Cancel the one upcoming booking meant; if several match, cancel none."""

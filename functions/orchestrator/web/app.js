@@ -6,7 +6,7 @@ import { Identity } from "./auth.js";
 import { addDays, dayLabel, hhmm, isoWeekday, minutesOf } from "./dates.js";
 
 const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
-const REFRESHING_STATUSES = new Set(["booked", "moved", "cancelled"]);
+const REFRESHING_STATUSES = new Set(["booked", "moved", "cancelled", "waitlisted"]);
 // Answers whose slots are offers to take; a booked or moved answer's slot is what was just done.
 const OFFERING_STATUSES = new Set(["alternatives", "available", "needs_input", "unavailable"]);
 // The conversation kept over a reload (sessionStorage): its id and the last messages, for one identity.
@@ -27,6 +27,7 @@ const state = {
   day: "",
   days: [],
   bookings: [],
+  waitlist: [], // the caller's waitlist entries (GET /waitlist): waiting, claimed or expired
   slots: new Map(), // slot_id -> slot, of the grid's day
   slotsDay: "", // the day `slots` are of ("" while none are shown)
   gridFocus: null, // {court, time}: the grid's one tab stop
@@ -718,6 +719,62 @@ async function loadBookings() {
   if (state.slotsDay === state.day) renderGrid();
 }
 
+// --- waitlists ----------------------------------------------------------------------------
+const WAIT_STATUS = { waiting: "waiting", claimed: "came through", expired: "expired" };
+
+function waitSummary(entry) {
+  const said = `${entry.court || "Any court"}, ${dayLabel(entry.date)} ${entry.time}: ${WAIT_STATUS[entry.status] || entry.status}`;
+  return entry.status === "claimed" && entry.claimed_court ? `${said}, ${entry.claimed_court} is yours` : said;
+}
+
+// The badge on My bookings: what came through first (it is news), else how many are waiting.
+function renderWaitlist() {
+  const entries = state.waitlist;
+  const through = entries.filter((e) => e.status === "claimed").length;
+  const waiting = entries.filter((e) => e.status === "waiting").length;
+  const badge = $("#waitlist-badge");
+  badge.hidden = !(through || waiting);
+  badge.textContent = through ? `${through} came through` : `${waiting} waiting`;
+  const list = $("#my-waitlist");
+  $("#waitlist-title").hidden = list.hidden = !entries.length;
+  list.replaceChildren(
+    ...entries.map((entry) => {
+      const item = element("li", { "data-entry-id": entry.entry_id, "data-status": entry.status });
+      const summaryId = `entry-${entry.entry_id}`;
+      item.append(element("span", { class: "summary", id: summaryId }, waitSummary(entry)));
+      const actions = element("div", { class: "actions" });
+      actions.append(element("button", { type: "button", "data-action": "leave", "aria-describedby": summaryId }, "Leave"));
+      item.append(actions);
+      return item;
+    }),
+  );
+}
+
+async function loadWaitlist() {
+  if (state.identity.mode === "none" && !state.identity.storedName()) {
+    state.waitlist = [];
+    renderWaitlist();
+    return;
+  }
+  const generation = state.bookingsGeneration; // as My bookings: an answer for an earlier name is dropped
+  const answer = await state.api.request("GET", "waitlist");
+  if (generation !== state.bookingsGeneration) return;
+  if (!answer || !Array.isArray(answer.entries)) throw new ApiError(WORDS.unexpected(200), 200);
+  state.waitlist = answer.entries;
+  renderWaitlist();
+}
+
+async function onLeave(button) {
+  const id = button.closest("li[data-entry-id]").dataset.entryId;
+  const entry = state.waitlist.find((e) => e.entry_id === id);
+  if (!entry) return;
+  const left = await busy([button], () => state.api.request("DELETE", `waitlist/${encodeURIComponent(id)}`), afterFailure);
+  if (!left) return;
+  say(typeof left.message === "string" ? left.message : `Left the waitlist for ${entry.time}.`);
+  state.waitlist = state.waitlist.filter((e) => e.entry_id !== id);
+  renderWaitlist();
+}
+
 function findBooking(button) {
   const id = button.closest("li[data-booking-id]").dataset.bookingId;
   return state.bookings.find((b) => b.booking_id === id);
@@ -749,7 +806,7 @@ async function onBookingAction(button) {
 async function refresh({ report = true } = {}) {
   if (!state.identity.signedIn()) return "";
   let problem = "";
-  const bookings = loadBookings().catch((failure) => {
+  const bookings = Promise.all([loadBookings(), loadWaitlist()]).catch((failure) => {
     problem = describe(failure);
   });
   await loadGrid(bookings);
@@ -791,6 +848,10 @@ function wire() {
   $("#my-bookings").addEventListener("click", (event) => {
     const button = event.target.closest("button[data-action]");
     if (button) onBookingAction(button);
+  });
+  $("#my-waitlist").addEventListener("click", (event) => {
+    const button = event.target.closest('button[data-action="leave"]');
+    if (button) onLeave(button);
   });
   $('[data-action="stop-move"]').addEventListener("click", () => stopMoving());
   document.addEventListener("keydown", (event) => {

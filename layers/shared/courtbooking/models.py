@@ -314,6 +314,7 @@ class BookFirstRequest(Contract):
 class ListBookingsRequest(Contract):
     operation: Literal["list"]
     user_id: UserId
+    with_waitlist: bool = Field(default=False, description="Also the person's waitlists (the chat's list).")
 
 
 class BookingByIdRequest(Contract):
@@ -485,6 +486,7 @@ class Booking(Model):
 
 class BookingList(Model):
     bookings: list[Booking]
+    waitlist: list[WaitlistEntry] = Field(default_factory=list, description="With with_waitlist: their waitlists.")
     message: str
 
 
@@ -681,6 +683,7 @@ class ChatResponse(Model):
         default_factory=list, description='Offered slots, in the order the answer names them ("the second one" is [1]).'
     )
     bookings: list[Booking] = Field(default_factory=list, description="The caller's bookings (list, cancel).")
+    waitlist: list[WaitlistEntry] = Field(default_factory=list, description="The caller's waitlists (list).")
     notices: list[Notice] = Field(
         default_factory=list, description="What happened to the caller's bookings since their last chat answer."
     )
