@@ -67,3 +67,14 @@ def test_a_free_start_is_booked_not_waited_for_and_leaving_is_not_joining(orches
     )
     leaving = say(orchestrator, "take me off the waitlist", user="bob")
     assert leaving["status"] != "waitlisted"
+
+
+def test_a_deadline_said_in_chat_ends_the_waiting(orchestrator: Handler) -> None:
+    say(orchestrator, "book court A in 2 days at 6pm", user="ann")
+    in_two = clock.day(2)
+    joined = say(orchestrator, "put me on the waitlist for court A in 2 days at 6pm until tomorrow noon", user="bob")
+    assert joined["status"] == "waitlisted", joined
+    tomorrow = clock.tomorrow()
+    assert f"until {tomorrow:%A} {tomorrow.day} {tomorrow:%B} at 12:00" in joined["response"]
+    [entry] = call(orchestrator, "GET", "/waitlist", "bob")[1]["entries"]
+    assert (entry["date"], entry["time"], entry["status"]) == (in_two.isoformat(), "18:00", "waiting")

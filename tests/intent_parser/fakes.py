@@ -40,6 +40,7 @@ ANSWER_FIELDS = (
     "period",
     "history",
     "reason",
+    "until",
 )
 
 

@@ -24,7 +24,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from courtbooking import words
 from courtbooking.config import Facility
-from courtbooking.models import HHMM_PATTERN, BookingRef, ConversationContext, DateRange, Intent, TimeWindow
+from courtbooking.models import (
+    HHMM_PATTERN,
+    WALL_TIME_PATTERN,
+    BookingRef,
+    ConversationContext,
+    DateRange,
+    Intent,
+    TimeWindow,
+)
 from courtbooking.schedule import hhmm, minutes_of
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -86,6 +94,10 @@ class IntentAnswer(BaseModel):
         description="For history: past (played) or cancelled bookings; null otherwise."
     )
     reason: str | None = Field(description="For close: why, as written ('coaching'), or null.")
+    until: str | None = Field(
+        description="For waitlist: when to stop waiting, YYYY-MM-DDTHH:MM in the facility's zone ('until Thursday "
+        "noon'; a day alone: its 23:59), or null."
+    )
 
 
 SYSTEM_PROMPT = """\
@@ -140,7 +152,9 @@ Rules
 
 - waitlist: the person asks to wait for a start that is taken: "put me on the waitlist for Friday 6pm",
   "waitlist me", "yes, waitlist me", "add me to the waiting list for court B at 7". date, time and court
-  as said (null when not said: the conversation's are used). Leaving a waitlist is not waitlist.
+  as said (null when not said: the conversation's are used). "until Thursday noon" -> until, the deadline
+  (a time alone is on the day waited for; a day alone ends at 23:59); never the date or time waited for.
+  Leaving a waitlist is not waitlist.
 
 Conversation
 The user turn may carry a "conversation": what the chat is already about, as data. Its fields:
@@ -259,6 +273,20 @@ def conversation_data(context: ConversationContext | None) -> dict[str, Any] | N
     return data or None
 
 
+_WALL = re.compile(WALL_TIME_PATTERN)
+
+
+def _wall(value: str | None) -> str | None:
+    """A wall time YYYY-MM-DDTHH:MM that exists on the calendar, else None."""
+    if not value or not _WALL.match(value):
+        return None
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return value
+
+
 def to_intent(
     answer: IntentAnswer, facility: Facility, message: str, context: ConversationContext | None = None
 ) -> Intent:
@@ -297,6 +325,7 @@ def to_intent(
         booking=_booking(answer.booking, facility),
         impossible=_note(answer.impossible),
         unknown_court=unknown_court,
+        until=_wall(answer.until) if action == "waitlist" else None,
         raw_message=message,
         parser="openai",
     )

@@ -292,7 +292,10 @@ class ChatWorkflow:
             return self._say(ask, "needs_input", replies.WAITLIST_WHEN)
         ask.focus.update(date=date, time=time, court=court)
         duration = intent.duration_minutes or context.duration_minutes
-        body = JoinWaitlistBody(date=date, time=time, court=court, duration_minutes=duration)
+        until = None
+        if intent.until:  # a wall time in the facility's zone ("until Thursday noon")
+            until = dt.datetime.fromisoformat(intent.until).replace(tzinfo=self._facility.timezone)
+        body = JoinWaitlistBody(date=date, time=time, court=court, duration_minutes=duration, until=until)
         try:
             entry = self._services.join_waitlist(ask.user_id, body)
         except Refused as refusal:

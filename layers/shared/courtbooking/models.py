@@ -169,6 +169,12 @@ class Intent(Model):
     )
     history: HistoryWhen | None = Field(default=None, description="Which bookings a history asks for.")
     reason: str | None = Field(default=None, max_length=200, description='Why a court is closed ("for coaching").')
+    until: str | None = Field(
+        default=None,
+        pattern=WALL_TIME_PATTERN,
+        description='For a waitlist: when to stop waiting ("until Thursday noon"), YYYY-MM-DDTHH:MM in the '
+        "facility's zone.",
+    )
     uncertain: str | None = Field(
         default=None,
         max_length=300,

@@ -48,6 +48,7 @@ from .times import TimeReader
 _LEADING_WORDS = re.compile(r"^(?:(?:on|at|the|from|by|around|about)\s+)+")
 _MAX_QUOTE = 80
 _AS_SAID: tuple[Action, ...] = ("history", "close")  # read as said, never resolved in the conversation
+_UNTIL = re.compile(r"\b(?:until|till|til|up\s+until)\b")  # a waitlist's deadline follows
 _LAST_MINUTE = 24 * 60 - 1  # a window ends at 23:59 at the latest (HH:MM)
 
 
@@ -73,6 +74,12 @@ class OfflineParser:
             return Intent(raw_message=message, parser="offline")  # an instruction to the system, not a request
         listed = list(context.bookings) if context is not None else None
         reading = self._read(normal, message, local, context.offers if context is not None else (), listed)
+        if reading.action == "waitlist" and (deadline := _UNTIL.search(normal)) is not None:
+            # "... until Thursday noon": the deadline is read apart, the rest as the start waited for
+            head = normal[: deadline.start()]
+            reading = self._read(head, message, local, context.offers if context is not None else (), listed)
+            reading.action = "waitlist"
+            reading.until = self._deadline(normal[deadline.end() :], message, local, reading.date)
         parts = listed if listed is not None else []
         read = lambda part: self._read(part, message, local, (), parts)  # noqa: E731 - reads a part of the message
         if reading.action in _AS_SAID:
@@ -89,6 +96,15 @@ class OfflineParser:
         else:  # "move my 5pm to Saturday" is a move in a first message too, never a second booking
             reading = read_move(normal, reading, ConversationContext(), read) or reading
         return _intent(reading, message)
+
+    def _deadline(self, text: str, message: str, local: dt.datetime, day: dt.date | None) -> str | None:
+        """A waitlist's deadline as a wall time: its day (else the day waited for, else today) at its time
+        (else the end of that day, 23:59); None when it says neither."""
+        said = self._read(text, message, local)
+        if said.date is None and said.time is None:
+            return None
+        date = said.date or day or local.date()
+        return f"{date.isoformat()}T{hhmm(said.time) if said.time is not None else '23:59'}"
 
     def _read(
         self,
@@ -298,6 +314,7 @@ def _intent(reading: Reading, message: str) -> Intent:
         period=DateRange(start=reading.period.start, end=reading.period.end) if reading.period else None,
         history=reading.history,
         reason=reading.reason,
+        until=reading.until,
         raw_message=message,
         parser="offline",
     )

@@ -152,6 +152,7 @@ class Reading:
     period: Period | None = None  # the days a history or a closure covers (then `date` is None)
     history: HistoryWhen | None = None  # which bookings a history asks for: past or cancelled
     reason: str | None = None  # why a closure closes, as written ("resurfacing")
+    until: str | None = None  # a waitlist's deadline, a wall time YYYY-MM-DDTHH:MM ("until Thursday noon")
 
     @property
     def says_when(self) -> bool:
