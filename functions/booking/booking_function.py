@@ -16,6 +16,13 @@ Operations (the event's `operation`, default "book"), each for exactly one user:
                   "until"?}   wait for a taken start; a freed court goes to the first eligible by itself
 - waitlist_list   {"operation": "waitlist_list", "user_id"}         waiting, claimed (with the booking) or expired
 - waitlist_leave  {"operation": "waitlist_leave", "user_id", "entry_id"}
+- series_preview  {"operation": "series_preview", "user_id", "series": {weekdays, time, weeks|until, court?,
+                  first?, duration_minutes?}}   every date: free, taken (nearest free, waitlist), closed, beyond
+                  the horizon; nothing written
+- series_book     {... "operation": "series_book", "all_or_none"?, "idempotency_key"?}   the free dates, each
+                  atomically (or all in one transaction, or nothing); the report names every date
+- series_list     {"operation": "series_list", "user_id"};  series_get  {..., "series_id"}
+- series_cancel   {"operation": "series_cancel", "user_id", "series_id", "date"?}   the dates not started (or one)
 Another user's booking (or waitlist entry) is NOT_FOUND. For an admin the orchestrator has checked (`admin_id`):
 - admin_get     {"operation": "admin_get", "admin_id", "booking_id"}      anyone's, with who cancelled it
 - admin_cancel  {"operation": "admin_cancel", "admin_id", "booking_id", "reason"?}   the holder is told
@@ -35,6 +42,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
+from recurring import Recurring
 
 from courtbooking import config, idempotency, observability
 from courtbooking.aws import dynamodb_client
@@ -58,6 +66,12 @@ from courtbooking.models import (
     ListBookingsRequest,
     MoveBookingRequest,
     ReopenRequest,
+    Series,
+    SeriesBookRequest,
+    SeriesCancelRequest,
+    SeriesGetRequest,
+    SeriesListRequest,
+    SeriesPreviewRequest,
     WaitlistJoinRequest,
     WaitlistLeaveRequest,
     WaitlistListRequest,
@@ -139,6 +153,29 @@ def leave_waitlist(request: WaitlistLeaveRequest) -> BaseModel:
     entry = Waitlist(booking_service()).leave(request.user_id, request.entry_id)
     logger.info("waitlist left", extra={"entry_id": entry.entry_id})
     return entry
+
+
+def book_series(request: SeriesBookRequest) -> BaseModel:
+    def book_once(payload: dict[str, Any]) -> dict[str, Any]:
+        report = Recurring(booking_service()).book(request)
+        booked = sum(o.status == "booked" for o in report.occurrences)
+        metrics.add_metric(name="BookingsMade", unit=MetricUnit.Count, value=booked)
+        logger.info("series booked", extra={"series_id": report.series_id, "booked": booked})
+        return report.model_dump(mode="json")
+
+    if request.idempotency_key is None:
+        return Series.model_validate(book_once({}))
+    same_request = idempotency.fingerprint(request.series.model_dump_json(), request.all_or_none)
+    answer = idempotency.run_once(
+        book_once, user_id=request.user_id, key=request.idempotency_key, request_fingerprint=same_request
+    )
+    return Series.model_validate(answer)
+
+
+def cancel_series(request: SeriesCancelRequest) -> BaseModel:
+    series = Recurring(booking_service()).cancel(request.user_id, request.series_id, request.date)
+    logger.info("series cancelled", extra={"series_id": request.series_id, "date": str(request.date or "")})
+    return series
 
 
 def upcoming(request: ListBookingsRequest) -> BaseModel:
@@ -229,6 +266,11 @@ OPERATIONS: dict[type[BaseModel], Callable[[Any], BaseModel]] = {
     WaitlistJoinRequest: join_waitlist,
     WaitlistListRequest: lambda r: Waitlist(booking_service()).entries(r.user_id),
     WaitlistLeaveRequest: leave_waitlist,
+    SeriesPreviewRequest: lambda r: Recurring(booking_service()).preview(r.user_id, r.series),
+    SeriesBookRequest: book_series,
+    SeriesListRequest: lambda r: Recurring(booking_service()).series(r.user_id),
+    SeriesGetRequest: lambda r: Recurring(booking_service()).get(r.user_id, r.series_id),
+    SeriesCancelRequest: cancel_series,
 }
 
 

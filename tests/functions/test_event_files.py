@@ -125,6 +125,23 @@ EXPECTED: dict[str, tuple[str, Callable[[Any], bool]]] = {
         "BookingFunction",
         refused("NOT_FOUND", "You have no waitlist entry with id 00000000-0000-4000-8000-000000000000"),
     ),
+    # The series events as written: two dates free on an empty table; alice has no series; no such series.
+    "booking_series_preview.json": (
+        "BookingFunction",
+        ok(lambda d: [o["status"] for o in d["occurrences"]] == ["free", "free"] and d["series_id"] is None),
+    ),
+    "booking_series_book.json": (
+        "BookingFunction",
+        ok(lambda d: [o["status"] for o in d["occurrences"]] == ["booked", "booked"] and d["series_id"]),
+    ),
+    "booking_series_list.json": (
+        "BookingFunction",
+        ok(lambda d: d == {"series": [], "message": "You have no series."}),
+    ),
+    "booking_series_cancel.json": (
+        "BookingFunction",
+        refused("NOT_FOUND", "No series 00000000-0000-4000-8000-000000000000 of yours."),
+    ),
     "booking_day_sheet.json": (
         "BookingFunction",
         ok(lambda d: d["date"] == tomorrow() and d["bookings"] == [] and d["hours"] is not None),
@@ -284,6 +301,8 @@ def test_a_refused_admin_change_is_audited_with_its_refusal(
         "booking_reopen.json",
         "booking_waitlist_join.json",
         "booking_waitlist_leave.json",
+        "booking_series_preview.json",
+        "booking_series_cancel.json",
     ],
 )
 def test_refused_events_write_nothing(name: str, handlers: dict[str, Handler], dynamodb: Any, table_name: str) -> None:

@@ -32,7 +32,9 @@ FUNCTIONS = sorted(p for p in (ROOT / "functions").iterdir() if p.is_dir() and n
 # 4400 since waitlists (issue 13): the claim is written inside cancel's and move's own transactions, so it is
 # BookingService's (layer), as are the waitlist contracts and words; joining, listing and leaving
 # (waitlist.Waitlist) are the booking function's alone and should move with ClubAdmin.
-LAYER_MAX_LINES = 4400
+# 4650 since recurring series (issue 13): the series contracts and their words are the layer's (the
+# orchestrator shapes the same models); the series themselves (recurring.Recurring) are the booking function's.
+LAYER_MAX_LINES = 4650
 
 
 def python_files(folder: Path) -> list[Path]:

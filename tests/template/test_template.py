@@ -78,6 +78,7 @@ def test_least_privilege() -> None:
     assert actions("BookingFunction") <= {
         "dynamodb:PutItem",
         "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",  # a series' bookings, in one read
         "dynamodb:Query",
         "dynamodb:DeleteItem",
         "dynamodb:UpdateItem",
@@ -177,6 +178,12 @@ ROUTES = {
     ("POST", "/waitlist"),
     ("GET", "/waitlist"),
     ("DELETE", "/waitlist/{entry_id}"),
+    ("POST", "/series/preview"),
+    ("POST", "/series"),
+    ("GET", "/series"),
+    ("GET", "/series/{series_id}"),
+    ("DELETE", "/series/{series_id}"),
+    ("DELETE", "/series/{series_id}/dates/{date}"),
     ("GET", "/"),
     ("GET", "/app/{file}"),
     # The club's staff (the orchestrator refuses anyone outside the admin group).

@@ -24,7 +24,7 @@ from courtbooking.aws import lambda_client
 
 from . import http_errors
 from .http_body import BodyRefused, as_json_request
-from .routes import admin, availability, bookings, chat, health, page, waitlist
+from .routes import admin, availability, bookings, chat, health, page, series, waitlist
 from .services import Invoker, LambdaInvoker, Service, Services
 
 logger = Logger()
@@ -38,7 +38,7 @@ _documented: WeakSet[APIGatewayHttpResolver] = WeakSet()
 
 def build_app() -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver(enable_validation=True)
-    routers = (health, chat, availability, bookings, waitlist, admin, page)
+    routers = (health, chat, availability, bookings, waitlist, series, admin, page)
     for router in (r.router for r in routers):
         app.include_router(router)
     http_errors.register(app)
@@ -65,6 +65,7 @@ def enable_docs(app: APIGatewayHttpResolver) -> None:
         description=(
             "Book tennis courts in plain words (POST /chat) or step by step (GET /availability, POST /bookings), "
             "and wait for a taken start (POST /waitlist): a freed court goes to the first waiting by itself. "
+            "Book the same start every week (POST /series/preview shows every date first, POST /series books). "
             "With sign-in on, send `Authorization: Bearer <token>`; GET /swagger?format=json is this document. "
             "The club's staff (a token in the admin group) also use /closures, /admin/day and /admin/bookings."
         ),

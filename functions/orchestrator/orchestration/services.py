@@ -46,6 +46,14 @@ from courtbooking.models import (
     Intent,
     JoinWaitlistBody,
     ReopenRequest,
+    Series,
+    SeriesBookRequest,
+    SeriesCancelRequest,
+    SeriesGetRequest,
+    SeriesList,
+    SeriesListRequest,
+    SeriesPreviewRequest,
+    SeriesSpec,
     Slot,
     WaitlistEntries,
     WaitlistEntry,
@@ -251,6 +259,38 @@ class Services:
     def leave_waitlist(self, user_id: str, entry_id: str) -> WaitlistEntry:
         request = _contract(WaitlistLeaveRequest, operation="waitlist_leave", user_id=user_id, entry_id=entry_id)
         return self._booking(request, WaitlistEntry)
+
+    def preview_series(self, user_id: str, spec: SeriesSpec) -> Series:
+        request = _contract(SeriesPreviewRequest, operation="series_preview", user_id=user_id, series=spec)
+        return self._booking(request, Series)
+
+    def book_series(
+        self, user_id: str, spec: SeriesSpec, all_or_none: bool = False, idempotency_key: str | None = None
+    ) -> Series:
+        fields = {"idempotency_key": idempotency_key} if idempotency_key else {}
+        request = _contract(
+            SeriesBookRequest,
+            operation="series_book",
+            user_id=user_id,
+            series=spec,
+            all_or_none=all_or_none,
+            **fields,
+        )
+        return self._booking(request, Series)
+
+    def series_list(self, user_id: str) -> SeriesList:
+        return self._booking(_contract(SeriesListRequest, operation="series_list", user_id=user_id), SeriesList)
+
+    def series(self, user_id: str, series_id: str) -> Series:
+        request = _contract(SeriesGetRequest, operation="series_get", user_id=user_id, series_id=series_id)
+        return self._booking(request, Series)
+
+    def cancel_series(self, user_id: str, series_id: str, date: dt.date | None = None) -> Series:
+        fields = {"date": date} if date else {}
+        request = _contract(
+            SeriesCancelRequest, operation="series_cancel", user_id=user_id, series_id=series_id, **fields
+        )
+        return self._booking(request, Series)
 
     # The club's staff: the caller checked the admin group (orchestration.identity) before any of these.
     def admin_booking(self, admin_id: str, booking_id: str) -> Booking:

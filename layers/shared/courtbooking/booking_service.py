@@ -220,7 +220,12 @@ class BookingService:
 
     # --- writing -------------------------------------------------------------
     def book(
-        self, slot_id: str, user_id: str, duration_minutes: int | None = None, read: Active | None = None
+        self,
+        slot_id: str,
+        user_id: str,
+        duration_minutes: int | None = None,
+        read: Active | None = None,
+        also: Callable[[Booking], list[dict[str, Any]]] | None = None,
     ) -> Booking:
         """Book a slot for a user, or raise SlotTaken / SlotInvalid / Closed / LimitReached / AlreadyBooked.
         Writes nothing on refusal.
@@ -233,6 +238,7 @@ class BookingService:
         A person holds one court at a time: asking again for a slot they hold answers that
         booking (`already_held`), also when the same request arrives twice at once; an
         overlapping other slot is refused. `read`: the person's list as just read (`_active`), for the first try.
+        `also`: more writes of the same transaction, made of the booking (a series records its date with it).
         """
         court, date, time = self.schedule.parse_slot_id(slot_id)
         duration = self.schedule.check_duration(duration_minutes)
@@ -252,7 +258,8 @@ class BookingService:
         week = week_of(date)
         puts = self._booking_puts(booking, starts_at, now, week)
         checks = [self._closed_check(booking), self._week_change(user_id, week, +1)]
-        roles = ["slot"] * (len(puts) - 1) + ["booking", "closed", "week", "active"]
+        extra = also(booking) if also is not None else []
+        roles = ["slot"] * (len(puts) - 1) + ["booking", "closed", "week", "active"] + ["also"] * len(extra)
         for _attempt in range(MAX_WRITE_ATTEMPTS):
             active, version = read or self._active(user_id, now)
             read = None
@@ -267,7 +274,7 @@ class BookingService:
                 user_id, {**active, booking.booking_id: _summary(booking, starts_at)}, version
             )
             try:
-                reasons = self._transact([*puts, *checks, user_update])
+                reasons = self._transact([*puts, *checks, user_update, *extra])
             except ServiceUnavailable as exc:
                 if self._holds_despite(exc, booking):
                     return booking

@@ -427,6 +427,76 @@ class WaitlistLeaveRequest(Contract):
     entry_id: EntryId
 
 
+MAX_SERIES_WEEKS = 26  # a series spans at most half a year
+Weekday = Annotated[int, Field(strict=True, ge=1, le=7)]  # ISO: 1 is Monday, 7 Sunday
+
+
+class SeriesSpec(Model):
+    """Which dates and which start a recurring booking is: every one of `weekdays` from `first` (default: the
+    facility's today) for `weeks` weeks, or up to and including `until`; dates in the facility's zone, each at
+    the same wall time `time` (also on a day the clocks change)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    weekdays: list[Weekday] = Field(min_length=1, max_length=7, description="ISO weekdays: 1 Monday .. 7 Sunday.")
+    time: HHMM
+    duration_minutes: Minutes | None = Field(default=None, description="Defaults to one slot.")
+    court: str | None = Field(default=None, min_length=1, max_length=100, description="None: any court.")
+    first: dt.date | None = Field(default=None, description="The first day it may fall on; default today.")
+    weeks: int | None = Field(default=None, strict=True, ge=1, le=MAX_SERIES_WEEKS, description="How many weeks.")
+    until: dt.date | None = Field(default=None, description="The last day it may fall on (instead of weeks).")
+
+    @model_validator(mode="after")
+    def _one_end(self) -> SeriesSpec:
+        if (self.weeks is None) == (self.until is None):
+            raise ValueError("a series ends after `weeks` weeks or on `until`: give exactly one")
+        if len(set(self.weekdays)) != len(self.weekdays):
+            raise ValueError("each weekday is named once")
+        return self
+
+
+class SeriesPreviewRequest(Contract):
+    """Every date of a series, before anything is booked: free, taken (with the nearest free starts that day, or
+    the waitlist), closed, beyond the booking horizon."""
+
+    operation: Literal["series_preview"]
+    user_id: UserId
+    series: SeriesSpec
+
+
+class SeriesBookRequest(Contract):
+    """Book a series: the free dates, each atomically (`all_or_none` false), or all of them in one transaction or
+    nothing. The answer reports every date."""
+
+    operation: Literal["series_book"]
+    user_id: UserId
+    series: SeriesSpec
+    all_or_none: bool = False
+    idempotency_key: IdempotencyKey | None = Field(
+        default=None, description="A retry with the same key returns the first answer instead of booking again."
+    )
+
+
+class SeriesListRequest(Contract):
+    operation: Literal["series_list"]
+    user_id: UserId
+
+
+class SeriesGetRequest(Contract):
+    operation: Literal["series_get"]
+    user_id: UserId
+    series_id: EntryId
+
+
+class SeriesCancelRequest(Contract):
+    """Cancel a series' occurrences that have not started; with `date`, only that day's (skip one)."""
+
+    operation: Literal["series_cancel"]
+    user_id: UserId
+    series_id: EntryId
+    date: dt.date | None = Field(default=None, description="Skip only this date's occurrence.")
+
+
 class BookingRequest(
     RootModel[
         Annotated[
@@ -443,13 +513,19 @@ class BookingRequest(
             | ReopenRequest
             | WaitlistJoinRequest
             | WaitlistListRequest
-            | WaitlistLeaveRequest,
+            | WaitlistLeaveRequest
+            | SeriesPreviewRequest
+            | SeriesBookRequest
+            | SeriesListRequest
+            | SeriesGetRequest
+            | SeriesCancelRequest,
             Field(discriminator="operation"),
         ]
     ]
 ):
     """The booking service's event: book (default), list, get, cancel, move, history or the waitlist's
-    waitlist_join, waitlist_list and waitlist_leave, always for one user;
+    waitlist_join, waitlist_list and waitlist_leave, or the series' series_preview, series_book, series_list,
+    series_get and series_cancel, always for one user;
     or one of the admin operations (admin_get, admin_cancel, day_sheet, close, closures, reopen), for an
     admin the orchestrator has checked."""
 
@@ -531,6 +607,62 @@ class WaitlistEntry(Model):
 
 class WaitlistEntries(Model):
     entries: list[WaitlistEntry]
+    message: str
+
+
+OccurrenceStatus = Literal[
+    "free",
+    "taken",
+    "closed",
+    "beyond_horizon",
+    "started",
+    "unavailable",
+    "already_booked",
+    "limit",
+    "booked",
+    "cancelled",
+    "played",
+]
+
+
+class Occurrence(Model):
+    """One date of a series. Before booking: free (`slot_id`, to be booked), taken (`nearest` free starts that
+    day; `waitlist` when it can be waited for), closed, beyond_horizon (not bookable yet), started, unavailable
+    (no such start that day), already_booked (the person holds that time). After: booked (`booking_id`), or why
+    not (taken, limit, ...); later cancelled or played. `message` says it in words."""
+
+    date: dt.date
+    time: HHMM
+    duration_minutes: int
+    court: str | None = Field(default=None, description="The court it is (to be) booked on.")
+    status: OccurrenceStatus
+    slot_id: str | None = None
+    booking_id: str | None = None
+    nearest: list[Slot] = Field(default_factory=list, description="Taken: the nearest free starts that day.")
+    waitlist: bool = Field(default=False, description="Taken: its waitlist can be joined.")
+    message: str
+
+
+class Series(Model):
+    """A recurring booking: its dates as computed (a preview has no `series_id`), each with its status."""
+
+    series_id: str | None = None
+    user_id: str
+    weekdays: list[int]
+    time: HHMM
+    duration_minutes: int
+    court: str | None = None
+    first: dt.date
+    last: dt.date
+    all_or_none: bool = False
+    created_at: dt.datetime | None = None
+    cancelled_at: dt.datetime | None = None
+    occurrences: list[Occurrence]
+    message: str
+
+
+class SeriesList(Model):
+    series: list[Series]
     message: str
 
 
@@ -671,6 +803,12 @@ class JoinWaitlistBody(Model):
     duration_minutes: Minutes | None = None
     court: str | None = Field(default=None, min_length=1, max_length=100, description="None: any court.")
     until: dt.datetime | None = Field(default=None, description="When to stop waiting (with its UTC offset).")
+
+
+class BookSeriesBody(SeriesSpec):
+    """POST /series: book a series, without chat (POST /series/preview shows its dates first)."""
+
+    all_or_none: bool = Field(default=False, description="All the dates in one transaction, or nothing.")
 
 
 class ErrorResponse(Model):

@@ -36,8 +36,8 @@ def week_key(user_id: str, week: str) -> dict[str, Any]:
 def week_change(
     table: str, user_id: str, week: str, change: int, most: int | None, zone: ZoneInfo, retention_days: int
 ) -> dict[str, Any]:
-    """A transaction's Update ADDing `change` to the count (an increase on condition that the count is below
-    `most`, when there is a limit), expiring `retention_days` after the week's end."""
+    """A transaction's Update ADDing `change` to the count (an increase on condition that the count plus it is at
+    most `most`, when there is a limit), expiring `retention_days` after the week's end."""
     week_end = dt.datetime.combine(monday_of(week) + dt.timedelta(days=7), dt.time(), tzinfo=zone)
     expires = int((week_end + dt.timedelta(days=retention_days)).timestamp())
     update: dict[str, Any] = {
@@ -48,8 +48,10 @@ def week_change(
         "ExpressionAttributeValues": {":change": {"N": str(change)}, ":exp": {"N": str(expires)}},
     }
     if change > 0 and most is not None:
-        update["ConditionExpression"] = "attribute_not_exists(#n) OR #n < :most"
-        update["ExpressionAttributeValues"][":most"] = {"N": str(most)}
+        # More than the limit at once (an all-or-none series) fails even on a week with no count yet.
+        absent = "attribute_exists(#n) AND" if change > most else "attribute_not_exists(#n) OR"
+        update["ConditionExpression"] = f"{absent} #n < :most"
+        update["ExpressionAttributeValues"][":most"] = {"N": str(most - change + 1)}  # count + change <= most
         update["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"  # the count, for the refusal's words
     return {"Update": update}
 

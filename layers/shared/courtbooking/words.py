@@ -535,3 +535,104 @@ def may_or_may_not_be_booked(why: str) -> str:
 
 TOO_BUSY_USER = "too many simultaneous requests for this user; try again"
 TOO_BUSY_BOOKING = "too many simultaneous requests for this booking; try again"
+
+
+# --- series ---------------------------------------------------------------------------------
+
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def series_name(weekdays: Sequence[int], time: str) -> str:
+    """every Tuesday at 19:00; every Tuesday and Thursday at 18:00; every weekday at 07:00."""
+    days = sorted(weekdays)
+    if days == [1, 2, 3, 4, 5]:
+        named = "weekday"
+    elif days == list(range(1, 8)):
+        named = "day"
+    else:
+        names = [_WEEKDAY_NAMES[d - 1] for d in days]
+        named = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"every {named} at {time}"
+
+
+def series_span(first: dt.date, last: dt.date) -> str:
+    return f"from {day(first)} to {day(last)}"
+
+
+def series_bad_span(first: dt.date, until: dt.date) -> str:
+    return f"A series cannot end ({day_and_year(until)}) before it begins ({day_and_year(first)})."
+
+
+def series_starts_past(first: dt.date, today: dt.date) -> str:
+    return f"A series begins today ({day(today)}) or later, not on {day_and_year(first)}."
+
+
+def series_no_dates(name: str, first: dt.date, last: dt.date) -> str:
+    return f"There is no date {name} {series_span(first, last)}."
+
+
+def series_too_long(count: int, most: int) -> str:
+    return f"A series has at most {most} dates; this one has {count}. Make it shorter, or book it in parts."
+
+
+def series_occurrence(status: str, court: str | None, time: str, nearest: Sequence[Slot], why: str = "") -> str:
+    """What one date of a series is, in a few words: 'free on Court A', 'taken; nearest free 18:00 or 20:00, or
+    join its waitlist', 'booked on Court A', 'not booked: <why>'."""
+    if status in ("free", "booked"):
+        return f"{status} on {court}"
+    if status == "taken":
+        near = " or ".join(s.time for s in nearest[:2])
+        instead = f"nearest free {near}, or join its waitlist" if near else "nothing else free; join its waitlist"
+        return f"{why or 'taken'}; {instead}"
+    return why
+
+
+def series_lines(dates: Sequence[tuple[dt.date, str]]) -> str:
+    return "\n".join(f"- {day(date)}: {said}" for date, said in dates)
+
+
+def series_counts(counts: dict[str, int]) -> str:
+    """4 free, 2 taken."""
+    return ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in counts.items())
+
+
+def series_all_or_none_blocked(blocked: Sequence[tuple[dt.date, str]]) -> str:
+    dates = "; ".join(f"{day(date)}: {why}" for date, why in blocked)
+    return f"All or none: nothing was booked, because not every date can be booked ({dates})."
+
+
+def series_all_or_none_limit(count: int, held: int, limit: int) -> str:
+    return (
+        f"All or none: nothing was booked. {count} more bookings would make {held + count}, and at most {limit} "
+        f"upcoming bookings are allowed."
+    )
+
+
+def series_all_or_none_week(count: int, held: int, limit: int, monday: dt.date) -> str:
+    return (
+        f"All or none: nothing was booked. {count} of its dates fall in the week of {day(monday)}, where you have "
+        f"{held}, and at most {limit} court{'s' if limit != 1 else ''} a week can be booked."
+    )
+
+
+def series_all_or_none_too_many(count: int, most: int) -> str:
+    return (
+        f"All or none books at most {most} dates of this length in one go (one DynamoDB transaction); this series "
+        f"has {count}. Book the free ones instead, or a shorter series."
+    )
+
+
+def series_taken_meanwhile(court: str, date: dt.date, time: str) -> str:
+    return f"All or none: nothing was booked, because {court} on {day(date)} at {time} was taken a moment ago."
+
+
+def no_such_series(series_id: str) -> str:
+    return f"No series {series_id} of yours."
+
+
+def no_occurrence_on(date: dt.date) -> str:
+    return f"This series has no booked date on {day_and_year(date)} that has not started."
+
+
+def series_listed(count: int) -> str:
+    return f"You have {count} series." if count else "You have no series."
