@@ -40,6 +40,7 @@ TIERS = (
     "tests/functions/test_faults.py",
     "tests/functions/test_calendar.py",
     "tests/functions/test_series_api.py",
+    "tests/functions/test_series_chat.py",
     # The page takes "today" from the service, never from the browser's clock (which is not moved).
     "tests/browser/test_page_demo.py::test_chat_books_and_the_cell_is_shown_as_yours",
     "tests/browser/test_page_demo.py::test_tapping_a_free_cell_books_it_after_one_confirmation",

@@ -41,6 +41,7 @@ ANSWER_FIELDS = (
     "history",
     "reason",
     "until",
+    "series",
 )
 
 

@@ -92,7 +92,11 @@ def test_request_is_strict_structured_output_at_temperature_zero(openai_server: 
         "history",
         "close",
         "waitlist",
+        "series",
     ]
+    series = schema["json_schema"]["schema"]["$defs"]["AnswerSeries"]
+    assert set(series["required"]) == set(series["properties"])
+    assert series["additionalProperties"] is False
     assert properties["reply"]["anyOf"][0]["enum"] == ["yes", "no"]
     assert properties["history"]["anyOf"][0]["enum"] == ["past", "cancelled"]
     for name in ("offer", "reply", "booking", "impossible", "unknown_court", "period", "history", "reason"):

@@ -26,11 +26,13 @@ from courtbooking import words
 from courtbooking.config import Facility
 from courtbooking.models import (
     HHMM_PATTERN,
+    MAX_SERIES_WEEKS,
     WALL_TIME_PATTERN,
     BookingRef,
     ConversationContext,
     DateRange,
     Intent,
+    SeriesAsk,
     TimeWindow,
 )
 from courtbooking.schedule import hhmm, minutes_of
@@ -68,16 +70,31 @@ class AnswerPeriod(BaseModel):
     end: str = Field(description="Last day, YYYY-MM-DD, the same as start or later.")
 
 
+class AnswerSeries(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    step: Literal["preview", "book", "cancel", "skip"] = Field(
+        description="preview: see a series' dates; book: book the series shown; cancel: cancel a series; "
+        "skip: cancel one date of a series (that date is date)."
+    )
+    weekdays: list[int] = Field(description="ISO weekdays said, 1 Monday .. 7 Sunday; [] when none is said.")
+    weeks: int | None = Field(description="'for 6 weeks' -> 6; 'for a month' -> 4; or null.")
+    until: str | None = Field(description="The last day, YYYY-MM-DD ('until Christmas' -> 24 December), or null.")
+    first: str | None = Field(description="The first day, YYYY-MM-DD ('next week' -> its Monday), or null.")
+    all_or_none: bool = Field(description="'book them all or none' -> true.")
+
+
 class IntentAnswer(BaseModel):
     """The structured output requested from the model (sent as a strict JSON schema: every field
     is required and may be null)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal["book", "check", "cancel", "list", "move", "history", "close", "waitlist"] | None = Field(
+    action: Literal["book", "check", "cancel", "list", "move", "history", "close", "waitlist", "series"] | None = Field(
         description="book a court; check what is free; cancel a booking; list my bookings to come; "
         "move a booking to another time, day, court or length; history: my bookings played or cancelled; "
-        "close a court or the club (staff); waitlist: wait for a taken start; null if none."
+        "close a court or the club (staff); waitlist: wait for a taken start; series: the same start every "
+        "week; null if none."
     )
     date: str | None = Field(description="The day asked for, YYYY-MM-DD in the facility's time zone, or null.")
     time: str | None = Field(description="An exact start time asked for, HH:MM (24-hour), or null.")
@@ -98,6 +115,7 @@ class IntentAnswer(BaseModel):
         description="For waitlist: when to stop waiting, YYYY-MM-DDTHH:MM in the facility's zone ('until Thursday "
         "noon'; a day alone: its 23:59), or null."
     )
+    series: AnswerSeries | None = Field(description="For series: what the message says of it; null otherwise.")
 
 
 SYSTEM_PROMPT = """\
@@ -156,12 +174,23 @@ Rules
   (a time alone is on the day waited for; a day alone ends at 23:59); never the date or time waited for.
   Leaving a waitlist is not waitlist.
 
+- series: the same start every week: "every Tuesday at 7pm for 6 weeks", "Tuesdays and Thursdays at 6
+  until Christmas", "every weekday morning next week", "same time every week for a month". action
+  series, series.step preview, series.weekdays the weekdays said ("weekday" 1-5, "every day" 1-7; none
+  said: []), weeks ("for a month" 4), until (the last day; "until Christmas" is 24 December), first
+  ("next week": its Monday, with until its Sunday); time, window, court, duration_minutes as said; date
+  null. With pending "series" (a series was just shown): "book them", "yes", "go ahead" -> step book;
+  "book them all or none" -> step book, all_or_none true; "for 8 weeks" -> step preview with weeks 8.
+  "cancel my Tuesday series" -> step cancel, weekdays [2]. "skip next Tuesday" -> step skip, date that
+  Tuesday. A single booking ("book Tuesday at 7pm") is never a series.
+
 Conversation
 The user turn may carry a "conversation": what the chat is already about, as data. Its fields:
 action, date (with weekday), time, window, court and duration_minutes under discussion; pending, what
-the last answer asked ("time", "day", "offer" or "booking"); offers, the slots just offered, each with
-its index; offer_action, what taking an offer does (book or move); booking, the booking in focus;
-bookings, the bookings the last answer listed, each with its index.
+the last answer asked ("time", "day", "offer", "booking", or "series": a series was shown); offers, the
+slots just offered, each with its index; offer_action, what taking an offer does (book or move); booking,
+the booking in focus; bookings, the bookings the last answer listed, each with its index; series, the
+series last shown.
 - A follow-up inherits what is under discussion and changes only what it says: "ok 4pm then" -> the
   conversation's day, court, duration and action at 16:00; "what about Friday?" -> Friday with the
   conversation's time and court, action check (a question, below); "5pm" after pending "time" -> the
@@ -270,10 +299,27 @@ def conversation_data(context: ConversationContext | None) -> dict[str, Any] | N
             "time": held.time,
             "duration_minutes": held.duration_minutes,
         }
+    if context.series:
+        data["series"] = context.series.model_dump(mode="json", exclude_none=True)
     return data or None
 
 
 _WALL = re.compile(WALL_TIME_PATTERN)
+
+
+def _series(answer: AnswerSeries | None) -> SeriesAsk:
+    """The model's series, each field checked (one that fails is left out)."""
+    if answer is None:
+        return SeriesAsk()
+    weeks = answer.weeks if answer.weeks is not None and 1 <= answer.weeks <= MAX_SERIES_WEEKS else None
+    return SeriesAsk(
+        step=answer.step,
+        weekdays=sorted({d for d in answer.weekdays if 1 <= d <= 7}),
+        weeks=weeks,
+        until=_real_date(answer.until),
+        first=_real_date(answer.first),
+        all_or_none=answer.all_or_none,
+    )
 
 
 def _wall(value: str | None) -> str | None:
@@ -326,6 +372,7 @@ def to_intent(
         impossible=_note(answer.impossible),
         unknown_court=unknown_court,
         until=_wall(answer.until) if action == "waitlist" else None,
+        series=_series(answer.series) if action == "series" else None,
         raw_message=message,
         parser="openai",
     )

@@ -280,3 +280,41 @@ def closed_anyway(first: dt.date, last: dt.date) -> str:
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+# --- series ---------------------------------------------------------------------------------
+
+DEFAULT_SERIES_WEEKS = 4  # a series said without its end: four weeks, and the answer says so
+SERIES_WHICH_DAYS = 'Which day of the week? Say for example "every Tuesday at 7pm for 6 weeks".'
+SERIES_WHAT_TIME = 'At what time? Say for example "every Tuesday at 7pm for 6 weeks".'
+SERIES_NOTHING_SHOWN = 'There is no series to book just now. Say for example "every Tuesday at 7pm for 6 weeks".'
+SERIES_FREE_ONES = 'Say "book them" to book the free dates instead.'
+SERIES_SKIP_WHEN = 'Which date should I skip? Say for example "skip next Tuesday".'
+
+
+def series_offer(free: int, total: int, default_end: bool) -> str:
+    """What to say next after a series' dates: book them, or why not."""
+    end = f' That is {DEFAULT_SERIES_WEEKS} weeks; say "for 8 weeks" or "until Christmas" for another end.'
+    end = end if default_end else ""
+    if free == 0:
+        return f"None of these dates can be booked.{end}"
+    ones = "it" if free == 1 else f"the {free} free dates"
+    all_or_none = ' or "book them all or none" to book every date or nothing' if free < total else ""
+    return f'Say "book them" to book {ones}{all_or_none}.{end}'
+
+
+def no_series(weekdays: Sequence[int]) -> str:
+    days = f" on {words.weekday_names(weekdays)}s" if weekdays else ""
+    return f"You have no series{days} with dates still to come."
+
+
+def which_series(names: Sequence[str]) -> str:
+    return f'You have {len(names)} series: {"; ".join(names)}. Which one? Say for example "cancel my Tuesday series".'
+
+
+def no_series_on(date: dt.date) -> str:
+    return f"You have no series date booked on {words.day(date)}."
+
+
+def skipped(date: dt.date, message: str) -> str:
+    return f"Skipped {words.day(date)}; the rest of the series stands. {message}"

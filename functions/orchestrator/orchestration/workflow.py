@@ -40,6 +40,8 @@ from courtbooking.models import (
     JoinWaitlistBody,
     Notice,
     Pending,
+    SeriesAsk,
+    SeriesSpec,
     Slot,
     TimeWindow,
 )
@@ -48,6 +50,7 @@ from courtbooking.schedule import Schedule, fits, hhmm, minutes_of, starts_in
 from . import replies
 from .identity import NOT_AN_ADMIN
 from .rules import Problem, Rules
+from .series_turns import SeriesTurns
 from .services import Refused, Services
 
 
@@ -73,7 +76,7 @@ class _Ask:
     admin_refusal: str | None = NOT_AN_ADMIN  # why the caller may not do what only the club's staff may; None: admin
 
 
-class ChatWorkflow:
+class ChatWorkflow(SeriesTurns):
     def __init__(self, services: Services, facility: Facility, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self._services = services
         self._facility = facility
@@ -109,6 +112,11 @@ class ChatWorkflow:
         intent, context = ask.intent, ask.context
         if intent.reply == "no":
             return self._say(ask, "declined", replies.DECLINED)
+        if intent.action == "series":
+            return self._series(ask)
+        if intent.reply == "yes" and context.pending == "series" and intent.action is None:  # "yes": book them
+            ask.intent = intent.model_copy(update={"series": SeriesAsk(step="book")})
+            return self._series(ask)
         if intent.reply == "yes" and intent.offer is None and intent.action in (None, "book", "move"):
             if context.offers and context.pending == "offer":
                 return self._take(ask, context.offers[0])
@@ -632,9 +640,11 @@ class ChatWorkflow:
         clear_booking: bool = False,
         listed: Sequence[Booking] = (),
         hold: Booking | None = None,
+        series: SeriesSpec | None = None,
     ) -> Turn:
         """The answer, and what is remembered: `listed` the bookings the answer lists (what "the second one"
-        names when no offers are), `hold` a booking to put in focus without booking or moving it."""
+        names when no offers are), `hold` a booking to put in focus without booking or moving it, `series` the
+        series shown ("book them" books it)."""
         slots = slots[:MAX_OFFERS]  # the answer offers what it names, and no more
         answer = ChatResponse(
             status=status, response=text, intent=ask.intent, slots=list(slots), booking=booking, bookings=list(bookings)
@@ -660,6 +670,7 @@ class ChatWorkflow:
                 "offers": [o.model_dump() for o in offers] if keep_offers or status == "available" or pending else [],
                 "offer_action": ask.context.offer_action if keep_offers else offer_action,
                 "booking": in_focus.model_dump() if in_focus else None,
+                "series": series.model_dump() if series else None,
             }
         )
         return Turn(answer, context)

@@ -37,15 +37,19 @@ UserId = Annotated[
     str,
     StringConstraints(strip_whitespace=False, min_length=1, max_length=128, pattern=f"^{USER_ID_PATTERN}$"),
 ]
-Action = Literal["book", "check", "cancel", "list", "move", "history", "close", "waitlist"]
+Action = Literal["book", "check", "cancel", "list", "move", "history", "close", "waitlist", "series"]
 # Which of a person's bookings: those to come (one strongly consistent read), played, or cancelled.
 HistoryWhen = Literal["upcoming", "past", "cancelled"]
 # Who cancelled a booking: its holder, one of the club's admins, or a closure of its court.
 Canceller = Literal["holder", "admin", "closure"]
 WALL_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$"
 Reply = Literal["yes", "no"]
-# What the last answer asked the person: a time, a day, to take an offer, or which booking.
-Pending = Literal["time", "day", "offer", "booking"]
+# What the last answer asked the person: a time, a day, to take an offer, which booking, or to book a series.
+Pending = Literal["time", "day", "offer", "booking", "series"]
+# What a message does with a recurring booking: see its dates, book them, cancel the series, skip one date.
+SeriesStep = Literal["preview", "book", "cancel", "skip"]
+MAX_SERIES_WEEKS = 26  # a series spans at most half a year
+Weekday = Annotated[int, Field(strict=True, ge=1, le=7)]  # ISO: 1 is Monday, 7 Sunday
 MAX_OFFERS = 10
 ParserName = Literal["openai", "offline"]
 
@@ -142,6 +146,19 @@ class BookingRef(Model):
     place: int | None = Field(default=None, ge=0, lt=100, description="Its place in the bookings last listed, 0 first.")
 
 
+class SeriesAsk(Model):
+    """What a message says of a recurring booking ("every Tuesday at 7pm for 6 weeks", "book them all or none",
+    "cancel my Tuesday series", "skip next Tuesday": its date is the Intent's). Its time, court and length are
+    the Intent's; what it leaves out is the conversation's."""
+
+    step: SeriesStep = "preview"
+    weekdays: list[Weekday] = Field(default_factory=list, max_length=7, description="ISO weekdays said.")
+    weeks: int | None = Field(default=None, ge=1, le=MAX_SERIES_WEEKS, description='"for 6 weeks" (a month: 4).')
+    until: dt.date | None = Field(default=None, description='The last day ("until Christmas": 24 December).')
+    first: dt.date | None = Field(default=None, description='The first day ("next week": its Monday).')
+    all_or_none: bool = Field(default=False, description='"book them all or none".')
+
+
 class Intent(Model):
     """What the person asked for, resolved in the facility's time zone and in the conversation.
 
@@ -169,6 +186,7 @@ class Intent(Model):
     )
     history: HistoryWhen | None = Field(default=None, description="Which bookings a history asks for.")
     reason: str | None = Field(default=None, max_length=200, description='Why a court is closed ("for coaching").')
+    series: SeriesAsk | None = Field(default=None, description="For series: what it says of the series.")
     until: str | None = Field(
         default=None,
         pattern=WALL_TIME_PATTERN,
@@ -205,6 +223,7 @@ class ConversationContext(Model):
     offer_action: Literal["book", "move"] = Field(default="book", description="What taking an offer does.")
     booking: Booking | None = Field(default=None, description="The booking this conversation is about.")
     bookings: list[Booking] = Field(default_factory=list, max_length=MAX_OFFERS, description="The last listed.")
+    series: SeriesSpec | None = Field(default=None, description='The series last previewed ("book them" books it).')
 
 
 class IntentRequest(Contract):
@@ -425,10 +444,6 @@ class WaitlistLeaveRequest(Contract):
     operation: Literal["waitlist_leave"]
     user_id: UserId
     entry_id: EntryId
-
-
-MAX_SERIES_WEEKS = 26  # a series spans at most half a year
-Weekday = Annotated[int, Field(strict=True, ge=1, le=7)]  # ISO: 1 is Monday, 7 Sunday
 
 
 class SeriesSpec(Model):
@@ -754,6 +769,9 @@ ChatStatus = Literal[
     "closed",
     "refused",
     "waitlisted",
+    "series_preview",
+    "series_booked",
+    "series_cancelled",
 ]
 _CONVERSATION_ID = re.compile(r"[A-Za-z0-9\-]{0,64}")
 
@@ -828,6 +846,7 @@ class ChatResponse(Model):
     )
     bookings: list[Booking] = Field(default_factory=list, description="The caller's bookings (list, cancel).")
     waitlist: list[WaitlistEntry] = Field(default_factory=list, description="The caller's waitlists (list).")
+    series: Series | None = Field(default=None, description="A series previewed, booked or cancelled.")
     notices: list[Notice] = Field(
         default_factory=list, description="What happened to the caller's bookings since their last chat answer."
     )

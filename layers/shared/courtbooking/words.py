@@ -542,17 +542,20 @@ TOO_BUSY_BOOKING = "too many simultaneous requests for this booking; try again"
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def series_name(weekdays: Sequence[int], time: str) -> str:
-    """every Tuesday at 19:00; every Tuesday and Thursday at 18:00; every weekday at 07:00."""
+def weekday_names(weekdays: Sequence[int]) -> str:
+    """Tuesday; Tuesday and Thursday; weekday (Monday to Friday); day (all seven)."""
     days = sorted(weekdays)
     if days == [1, 2, 3, 4, 5]:
-        named = "weekday"
-    elif days == list(range(1, 8)):
-        named = "day"
-    else:
-        names = [_WEEKDAY_NAMES[d - 1] for d in days]
-        named = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return f"every {named} at {time}"
+        return "weekday"
+    if days == list(range(1, 8)):
+        return "day"
+    names = [_WEEKDAY_NAMES[d - 1] for d in days]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def series_name(weekdays: Sequence[int], time: str) -> str:
+    """every Tuesday at 19:00; every Tuesday and Thursday at 18:00; every weekday at 07:00."""
+    return f"every {weekday_names(weekdays)} at {time}"
 
 
 def series_span(first: dt.date, last: dt.date) -> str:

@@ -43,6 +43,7 @@ from .offers import read_booking_place, read_offer_words
 from .periods import Mode, read_periods, read_ranges
 from .replies import read_reply
 from .scan import CORRECTION, Candidate, DateCandidate, Period, Reading, Scan, Span, choose, pick
+from .series import read_series
 from .times import TimeReader
 
 _LEADING_WORDS = re.compile(r"^(?:(?:on|at|the|from|by|around|about)\s+)+")
@@ -73,6 +74,14 @@ class OfflineParser:
         if is_instruction(normal, message):
             return Intent(raw_message=message, parser="offline")  # an instruction to the system, not a request
         listed = list(context.bookings) if context is not None else None
+        series = read_series(normal, message, local.date(), context, lambda text: self._read(text, message, local).date)
+        if series is not None:  # a recurring booking: its own days and span; the rest read for time, court, length
+            ask, rest = series
+            reading = self._read(rest, message, local)
+            reading.action, reading.series = "series", ask
+            if ask.step != "skip":
+                reading.date = None
+            return _intent(reading, message)
         reading = self._read(normal, message, local, context.offers if context is not None else (), listed)
         if reading.action == "waitlist" and (deadline := _UNTIL.search(normal)) is not None:
             # "... until Thursday noon": the deadline is read apart, the rest as the start waited for
@@ -315,6 +324,7 @@ def _intent(reading: Reading, message: str) -> Intent:
         history=reading.history,
         reason=reading.reason,
         until=reading.until,
+        series=reading.series,
         raw_message=message,
         parser="offline",
     )

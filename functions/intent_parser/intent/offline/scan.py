@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeAlias, TypeVar
 
-from courtbooking.models import Action, BookingRef, HistoryWhen, Reply
+from courtbooking.models import Action, BookingRef, HistoryWhen, Reply, SeriesAsk
 
 Meridiem: TypeAlias = Literal["am", "pm"]
 
@@ -153,6 +153,7 @@ class Reading:
     history: HistoryWhen | None = None  # which bookings a history asks for: past or cancelled
     reason: str | None = None  # why a closure closes, as written ("resurfacing")
     until: str | None = None  # a waitlist's deadline, a wall time YYYY-MM-DDTHH:MM ("until Thursday noon")
+    series: SeriesAsk | None = None  # what a message says of a recurring booking ("every Tuesday for 6 weeks")
 
     @property
     def says_when(self) -> bool:

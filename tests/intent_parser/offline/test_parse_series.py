@@ -1,0 +1,91 @@
+"""Series in plain words: the weekdays, the span and the step are read apart from the time, court and length;
+a single booking, a question about hours and "book them" with nothing shown are no series."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from courtbooking.models import ConversationContext, SeriesSpec
+from tests.intent_parser.offline.reading import assert_reads, day, window
+
+# FRIDAY (reading.py) is Friday 27 November 2026: day(3) is Monday 30 November, day(4) Tuesday 1 December.
+
+
+def series(**fields: Any) -> dict[str, Any]:
+    return {
+        "step": "preview",
+        "weekdays": [],
+        "weeks": None,
+        "until": None,
+        "first": None,
+        "all_or_none": False,
+    } | fields
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            "every Tuesday at 7pm for 6 weeks",
+            {"action": "series", "date": None, "time": "19:00", "series": series(weekdays=[2], weeks=6)},
+        ),
+        (
+            "Tuesdays and Thursdays at 6 until Christmas",
+            {"action": "series", "time": "18:00", "series": series(weekdays=[2, 4], until="2026-12-24")},
+        ),
+        (
+            "every weekday morning next week",
+            {
+                "action": "series",
+                "time": None,
+                "window": window("08:00", "12:00"),
+                "series": series(weekdays=[1, 2, 3, 4, 5], first=str(day(3)), until=str(day(9))),
+            },
+        ),
+        ("same time every week for a month", {"action": "series", "time": None, "series": series(weeks=4)}),
+        (
+            "book court B every Mon, Wed and Fri at 8am for 90 minutes for 3 weeks",
+            {
+                "action": "series",
+                "time": "08:00",
+                "court": "Court B",
+                "duration_minutes": 90,
+                "series": series(weekdays=[1, 3, 5], weeks=3),
+            },
+        ),
+        (
+            "every Saturday at 10am until the end of the month",
+            {"action": "series", "series": series(weekdays=[6], until="2026-11-30")},
+        ),
+        (
+            "every Thursday at 7pm from 10 December for 2 months",
+            {"action": "series", "series": series(weekdays=[4], weeks=8, first="2026-12-10")},
+        ),
+        ("cancel my Tuesday series", {"action": "series", "series": series(step="cancel", weekdays=[2])}),
+        ("skip next Tuesday", {"action": "series", "date": str(day(4)), "series": series(step="skip")}),
+        ("what are your hours on weekdays?", {"action": None, "series": None}),
+        ("book a court on Tuesday at 7pm", {"action": "book", "series": None}),
+        ("book them", {"series": None}),  # nothing was shown
+    ],
+)
+def test_series_are_read_with_their_days_and_span_apart(message: str, expected: dict[str, Any]) -> None:
+    assert_reads(message, expected)
+
+
+SHOWN = ConversationContext(pending="series", series=SeriesSpec(weekdays=[2], time="19:00", weeks=6))
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("book them", series(step="book")),
+        ("yes", series(step="book")),
+        ("book them all or none", series(step="book", all_or_none=True)),
+        ("go ahead, all or nothing", series(step="book", all_or_none=True)),
+        ("for 8 weeks", series(weeks=8)),
+    ],
+)
+def test_after_a_series_is_shown_book_them_books_it_and_a_span_changes_it(message: str, expected: Any) -> None:
+    assert_reads(message, {"action": "series", "series": expected}, SHOWN)
