@@ -35,7 +35,10 @@ def test_the_badge_says_waiting_then_came_through_and_leave_takes_it_off(context
     assert claimed.inner_text().startswith("Court A")
     assert "came through, Court A is yours" in claimed.inner_text()
     [booking] = mine(demo, "bob")
-    assert page.locator(f"#my-bookings [data-booking-id='{booking['booking_id']}']").count() == 1
+    # My bookings and the waitlist load side by side: the claimed booking is listed once its answer is in
+    held_now = page.locator(f"#my-bookings [data-booking-id='{booking['booking_id']}']")
+    held_now.wait_for(state="attached", timeout=10_000)
+    assert held_now.count() == 1
 
     claimed.locator("button[data-action='leave']").click()
     page.wait_for_function("() => document.querySelector('#my-waitlist').hidden")

@@ -138,6 +138,10 @@ EXPECTED: dict[str, tuple[str, Callable[[Any], bool]]] = {
         "BookingFunction",
         ok(lambda d: d == {"series": [], "message": "You have no series."}),
     ),
+    "booking_series_get.json": (
+        "BookingFunction",
+        refused("NOT_FOUND", "No series 00000000-0000-4000-8000-000000000000 of yours."),
+    ),
     "booking_series_cancel.json": (
         "BookingFunction",
         refused("NOT_FOUND", "No series 00000000-0000-4000-8000-000000000000 of yours."),
@@ -303,6 +307,7 @@ def test_a_refused_admin_change_is_audited_with_its_refusal(
         "booking_waitlist_leave.json",
         "booking_series_preview.json",
         "booking_series_cancel.json",
+        "booking_series_get.json",
     ],
 )
 def test_refused_events_write_nothing(name: str, handlers: dict[str, Handler], dynamodb: Any, table_name: str) -> None:
