@@ -9,8 +9,8 @@ from aws_lambda_powertools import Logger
 from courtbooking import config
 from courtbooking.aws import dynamodb_client
 from courtbooking.booking_service import BookingService
+from courtbooking.contracts import Availability, AvailabilityRequest
 from courtbooking.envelope import service_handler
-from courtbooking.models import Availability, AvailabilityRequest
 
 logger = Logger()
 

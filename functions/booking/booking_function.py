@@ -49,12 +49,9 @@ from courtbooking.aws import dynamodb_client
 from courtbooking.booking_service import BookingService
 from courtbooking.clock import utc_now
 from courtbooking.closures import ClubAdmin
-from courtbooking.envelope import service_handler
-from courtbooking.errors import ServiceError, SlotTaken
-from courtbooking.models import (
+from courtbooking.contracts import (
     AdminBookingRequest,
     BookFirstRequest,
-    Booking,
     BookingAttempt,
     BookingByIdRequest,
     BookingRequest,
@@ -76,6 +73,9 @@ from courtbooking.models import (
     WaitlistLeaveRequest,
     WaitlistListRequest,
 )
+from courtbooking.envelope import service_handler
+from courtbooking.errors import ServiceError, SlotTaken
+from courtbooking.models import Booking
 from courtbooking.waitlist import Waitlist
 
 logger = Logger()

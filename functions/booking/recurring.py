@@ -29,6 +29,7 @@ from typing import Any
 
 from courtbooking import words
 from courtbooking.booking_service import BookingService, _booking_from, _summary, nearest
+from courtbooking.contracts import Occurrence, Series, SeriesBookRequest, SeriesList
 from courtbooking.errors import (
     AlreadyBooked,
     Closed,
@@ -42,7 +43,7 @@ from courtbooking.errors import (
     TooLate,
 )
 from courtbooking.keys import MAX_WRITE_ATTEMPTS, backoff, booking_key
-from courtbooking.models import Booking, Occurrence, Series, SeriesBookRequest, SeriesList, SeriesSpec, Slot
+from courtbooking.models import Booking, SeriesSpec, Slot
 from courtbooking.schedule import Schedule, minutes_of
 from courtbooking.weeks import monday_of, week_of
 

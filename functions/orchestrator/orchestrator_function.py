@@ -8,6 +8,8 @@ orchestration/workflow.py, the service calls in orchestration/services.py.
 
 from __future__ import annotations
 
+import powertools_http_only  # noqa: F401  # first: the event handler without the resolvers it does not use
+
 from orchestration.app import make_handler
 
 handler = make_handler()

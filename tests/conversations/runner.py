@@ -63,7 +63,7 @@ from zoneinfo import available_timezones
 import boto3
 
 from courtbooking import words
-from courtbooking.models import ChatStatus
+from courtbooking.contracts import ChatStatus
 from local import dynamodb as dynamodb_tables
 from local import template
 from local.stack import base_environment

@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from courtbooking import config
+from courtbooking.contracts import BookingRequest, CloseRequest
 from courtbooking.errors import Forbidden
-from courtbooking.models import BookingRequest, CloseRequest, Intent
+from courtbooking.models import Intent
 from orchestration import identity
 from orchestration.routes.admin import ClosureBody
 from orchestration.workflow import closure_span

@@ -28,3 +28,45 @@ def test_no_function_imports_openai_or_the_idempotency_utility_at_start_up() -> 
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("ok")
+
+
+def cold_modules(function: str, module: str) -> set[str]:
+    """The modules a handler module imports in a fresh interpreter, with only its folder and the layer."""
+    code = f"import sys, {module}; print(' '.join(sorted(sys.modules)))"
+    paths = [ROOT / "functions" / function, ROOT / "layers" / "shared"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, paths))}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.split())
+
+
+def test_the_intent_parser_creates_only_its_own_contracts() -> None:
+    modules = cold_modules("intent_parser", "intent_parser_function")
+    assert "courtbooking.models" in modules
+    assert "courtbooking.contracts" not in modules  # the booking, availability and HTTP contracts
+
+
+def test_the_orchestrator_loads_the_http_resolver_alone() -> None:
+    handler = "aws_lambda_powertools.event_handler"
+    modules = cold_modules("orchestrator", "orchestrator_function")
+    assert f"{handler}.api_gateway" in modules
+    others = {f"{handler}.{name}" for name in ("appsync", "bedrock_agent", "vpc_lattice", "lambda_function_url")}
+    assert modules.isdisjoint(others), sorted(modules & others)
+
+
+def test_every_name_of_the_event_handler_package_is_still_there_when_asked_for() -> None:
+    code = textwrap.dedent(
+        """
+        import sys, orchestrator_function
+        from aws_lambda_powertools.event_handler import AppSyncResolver, Response, content_types
+        from aws_lambda_powertools.event_handler import api_gateway
+        assert Response is api_gateway.Response and content_types.APPLICATION_JSON == "application/json"
+        assert AppSyncResolver.__name__ == "AppSyncResolver"  # the package's own __init__ ran, once asked
+        print("ok")
+        """
+    )
+    paths = [ROOT / "functions" / "orchestrator", ROOT / "layers" / "shared"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, paths))}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("ok")

@@ -15,7 +15,8 @@ import pytest
 
 from courtbooking import config
 from courtbooking.booking_service import BookingService
-from courtbooking.models import Booking, BookingRequest, Cursor
+from courtbooking.contracts import BookingRequest, Cursor
+from courtbooking.models import Booking
 from orchestration import replies
 from orchestration.routes.bookings import CURSOR_PATTERN
 from tests import clock

@@ -25,8 +25,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from courtbooking import config
+from courtbooking.contracts import BookingByIdRequest, BookRequest, ListBookingsRequest
 from courtbooking.errors import InvalidRequest, Unauthorized
-from courtbooking.models import USER_ID_PATTERN, BookingByIdRequest, BookRequest, ListBookingsRequest
+from courtbooking.models import USER_ID_PATTERN
 from orchestration.identity import caller_id
 from tests import clock
 from tests.conftest import booked_slots, table_items

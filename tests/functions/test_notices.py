@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from courtbooking.models import Booking, Notice
+from courtbooking.contracts import Notice
+from courtbooking.models import Booking
 from orchestration import conversation as conversations_module
 from orchestration.conversation import ConversationStore
 from orchestration.routes import chat as chat_route

@@ -12,8 +12,9 @@ import pytest
 
 from courtbooking import config
 from courtbooking.booking_service import BookingService, booking_key
+from courtbooking.contracts import Notice
 from courtbooking.errors import NotFound, TooLate
-from courtbooking.models import ErrorCode, Notice
+from courtbooking.models import ErrorCode
 from courtbooking.weeks import week_key
 from tests.conftest import Clock, booked_slots, table_items
 

@@ -15,7 +15,8 @@ import pytest
 from pydantic import ValidationError
 
 from courtbooking.booking_service import BookingService
-from courtbooking.models import AvailabilityQuery, BookFirstRequest, TimeWindow
+from courtbooking.contracts import AvailabilityQuery, BookFirstRequest
+from courtbooking.models import TimeWindow
 from tests.conftest import booked_slots
 
 SAT = dt.date(2026, 11, 28)  # the day after the clock's Friday

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from courtbooking.booking_service import BookingService
+from courtbooking.contracts import AvailabilityQuery
 from courtbooking.errors import InvalidRequest, SlotInvalid, SlotTaken
-from courtbooking.models import AvailabilityQuery, TimeWindow
+from courtbooking.models import TimeWindow
 from tests.conftest import booked_slots, table_items
 
 SAT = dt.date(2026, 11, 28)  # the day after the clock's Friday
@@ -174,7 +175,7 @@ def test_an_unknown_court_is_a_clear_error(service: BookingService) -> None:
 
 def test_a_time_inside_a_closure_is_answered_with_the_closure(service: BookingService) -> None:
     from courtbooking.closures import ClubAdmin
-    from courtbooking.models import CloseRequest
+    from courtbooking.contracts import CloseRequest
 
     admin = ClubAdmin(service)
     admin.close(

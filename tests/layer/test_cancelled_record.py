@@ -12,8 +12,9 @@ import pytest
 
 from courtbooking import config
 from courtbooking.booking_service import BookingService, booking_key
+from courtbooking.contracts import AvailabilityQuery
 from courtbooking.errors import BookingCancelled, NotFound
-from courtbooking.models import AvailabilityQuery, ErrorCode
+from courtbooking.models import ErrorCode
 from tests.conftest import Clock, booked_slots, table_items
 
 SAT = dt.date(2026, 11, 28)  # the day after the clock's Friday

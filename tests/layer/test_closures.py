@@ -26,8 +26,8 @@ from courtbooking.closures import (
     marker_check,
     marker_key,
 )
+from courtbooking.contracts import AvailabilityQuery, CloseRequest
 from courtbooking.errors import Closed, InvalidRequest, ServiceUnavailable
-from courtbooking.models import AvailabilityQuery, CloseRequest
 from tests.conftest import Clock, table_items
 
 MON = dt.date(2026, 11, 30)  # the Monday after the clock's Friday

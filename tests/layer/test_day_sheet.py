@@ -11,7 +11,7 @@ import pytest
 from courtbooking import config
 from courtbooking.booking_service import BookingService
 from courtbooking.closures import ClubAdmin
-from courtbooking.models import CloseRequest
+from courtbooking.contracts import CloseRequest
 from tests.conftest import Clock
 
 MON = dt.date(2026, 11, 30)  # the Monday after the clock's Friday

@@ -14,8 +14,8 @@ import pytest
 
 from courtbooking import config
 from courtbooking.booking_service import BookingService
+from courtbooking.contracts import AvailabilityQuery
 from courtbooking.errors import SlotInvalid
-from courtbooking.models import AvailabilityQuery
 from tests.conftest import Clock, table_items
 
 # (zone, the day clocks go forward, the wall time skipped, the day they go back, the wall time repeated)

@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from courtbooking.booking_service import BookingService, booking_key
+from courtbooking.contracts import AvailabilityQuery
 from courtbooking.errors import InvalidRequest
-from courtbooking.models import AvailabilityQuery, Booking
+from courtbooking.models import Booking
 from tests.conftest import Clock, table_items
 
 

@@ -124,7 +124,7 @@ def test_two_moves_at_once_leave_one_whole_booking(service: BookingService, dyna
 def _query(date: str) -> Any:
     import datetime as dt
 
-    from courtbooking.models import AvailabilityQuery
+    from courtbooking.contracts import AvailabilityQuery
 
     return AvailabilityQuery(date=dt.date.fromisoformat(date))
 
@@ -133,8 +133,8 @@ def test_a_move_into_a_closure_is_refused_with_its_reason_and_changes_nothing(
     service: BookingService, dynamodb: Any, table_name: str
 ) -> None:
     from courtbooking.closures import ClubAdmin
+    from courtbooking.contracts import CloseRequest
     from courtbooking.errors import Closed
-    from courtbooking.models import CloseRequest
 
     mine = service.book(f"{SAT}T15:00|Court A", "alice")
     ClubAdmin(service).close(

@@ -13,8 +13,8 @@ import pytest
 
 from courtbooking import config
 from courtbooking.booking_service import BookingService
+from courtbooking.contracts import AvailabilityQuery
 from courtbooking.errors import SlotInvalid
-from courtbooking.models import AvailabilityQuery
 from courtbooking.schedule import Schedule
 from tests.conftest import Clock, booked_slots
 

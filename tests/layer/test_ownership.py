@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from courtbooking.booking_service import BookingService
+from courtbooking.contracts import AvailabilityQuery
 from courtbooking.errors import LimitReached, NotFound, ServiceUnavailable, SlotTaken, TooLate
-from courtbooking.models import AvailabilityQuery
 from tests.conftest import Clock, booked_slots
 
 SAT = dt.date(2026, 11, 28)

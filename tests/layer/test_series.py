@@ -16,8 +16,9 @@ import pytest
 from recurring import Recurring
 
 from courtbooking.booking_service import BookingService
+from courtbooking.contracts import SeriesBookRequest
 from courtbooking.errors import InvalidRequest, LimitReached, NotFound, ServiceUnavailable, SlotInvalid, SlotTaken
-from courtbooking.models import SeriesBookRequest, SeriesSpec
+from courtbooking.models import SeriesSpec
 from tests.conftest import Clock, booked_slots, table_items
 from tests.layer.test_waitlist import FailingCall, with_facility
 
@@ -188,7 +189,7 @@ def test_dates_beyond_the_horizon_are_not_bookable_yet_and_said_so(service: Book
 
 def test_a_closed_date_and_a_held_time_are_reported_as_such(club: BookingService) -> None:
     from courtbooking.closures import ClubAdmin
-    from courtbooking.models import CloseRequest
+    from courtbooking.contracts import CloseRequest
 
     closing = CloseRequest(
         operation="close",

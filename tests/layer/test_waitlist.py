@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from courtbooking import config
 from courtbooking.booking_service import BookingService
+from courtbooking.contracts import Notice, WaitlistJoinRequest
 from courtbooking.errors import (
     AlreadyBooked,
     InvalidRequest,
@@ -27,7 +28,7 @@ from courtbooking.errors import (
     SlotFree,
     SlotTaken,
 )
-from courtbooking.models import ErrorCode, Notice, WaitlistJoinRequest
+from courtbooking.models import ErrorCode
 from courtbooking.waitlist import Waitlist
 from tests.conftest import Clock, booked_slots, table_items
 

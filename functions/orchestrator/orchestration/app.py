@@ -16,7 +16,7 @@ from typing import Any
 from weakref import WeakSet
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.api_gateway import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
 
 from courtbooking import config, idempotency

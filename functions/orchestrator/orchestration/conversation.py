@@ -34,8 +34,9 @@ from pydantic import ValidationError
 
 from courtbooking import words
 from courtbooking.clock import utc_now
+from courtbooking.contracts import Notice
 from courtbooking.errors import ServiceUnavailable
-from courtbooking.models import ConversationContext, Notice
+from courtbooking.models import ConversationContext
 
 logger = Logger(child=True)
 _NOT_KEPT = "the conversation state could not be read or kept"

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 from courtbooking import words
 from courtbooking.config import Facility
-from courtbooking.models import Booking, DateRange, Intent, Notice, Slot
+from courtbooking.contracts import Notice
+from courtbooking.models import Booking, DateRange, Intent, Slot
 from courtbooking.schedule import hhmm, minutes_of
 
 HINT = 'Try something like "Book a court tomorrow at 3pm" or "What is free on Saturday afternoon?"'

@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler import content_types
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
-from courtbooking.models import ErrorResponse
+from courtbooking.contracts import ErrorResponse
 
 
 class GatewayMessage(BaseModel):

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from courtbooking import words
 from courtbooking.config import Facility
-from courtbooking.models import ErrorCode, Series, SeriesAsk, SeriesSpec, TimeWindow
+from courtbooking.contracts import Series
+from courtbooking.models import ErrorCode, SeriesAsk, SeriesSpec, TimeWindow
 from courtbooking.schedule import Schedule, fits
 
 from . import replies

@@ -22,13 +22,10 @@ from typing import Any, Protocol, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, ReadTimeoutError
 from pydantic import BaseModel, ValidationError
 
-from courtbooking.envelope import describe_validation
-from courtbooking.errors import InvalidRequest, ServiceError, ServiceUnavailable
-from courtbooking.models import (
+from courtbooking.contracts import (
     AdminBookingRequest,
     Availability,
     BookFirstRequest,
-    Booking,
     BookingAttempt,
     BookingList,
     BookingPage,
@@ -37,13 +34,9 @@ from courtbooking.models import (
     ClosureList,
     ClosureResult,
     ClosuresRequest,
-    ConversationContext,
     DaySheet,
     DaySheetRequest,
-    ErrorCode,
     HistoryRequest,
-    HistoryWhen,
-    Intent,
     JoinWaitlistBody,
     ReopenRequest,
     Series,
@@ -53,14 +46,15 @@ from courtbooking.models import (
     SeriesList,
     SeriesListRequest,
     SeriesPreviewRequest,
-    SeriesSpec,
-    Slot,
     WaitlistEntries,
     WaitlistEntry,
     WaitlistJoinRequest,
     WaitlistLeaveRequest,
     WaitlistListRequest,
 )
+from courtbooking.envelope import describe_validation
+from courtbooking.errors import InvalidRequest, ServiceError, ServiceUnavailable
+from courtbooking.models import Booking, ConversationContext, ErrorCode, HistoryWhen, Intent, SeriesSpec, Slot
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 RequestT = TypeVar("RequestT", bound=BaseModel)

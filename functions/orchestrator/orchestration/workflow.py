@@ -24,21 +24,23 @@ from typing import Any
 
 from courtbooking.clock import utc_now
 from courtbooking.config import Facility
-from courtbooking.idempotency import fingerprint
-from courtbooking.models import (
-    MAX_OFFERS,
+from courtbooking.contracts import (
     MAX_SLOTS_PER_ATTEMPT,
     Availability,
-    Booking,
     BookingAttempt,
     ChatResponse,
     ChatStatus,
+    JoinWaitlistBody,
+    Notice,
+)
+from courtbooking.idempotency import fingerprint
+from courtbooking.models import (
+    MAX_OFFERS,
+    Booking,
     ConversationContext,
     DateRange,
     ErrorCode,
     Intent,
-    JoinWaitlistBody,
-    Notice,
     Pending,
     SeriesAsk,
     SeriesSpec,

@@ -33,6 +33,7 @@ from . import closures, history, words
 from .clock import utc_now
 from .closures import ClosedInfo
 from .config import Facility, conversations_table_name, history_retention_days
+from .contracts import Availability, AvailabilityQuery, BookFirstRequest, BookingAttempt, BookingList, BookingPage
 from .errors import (
     AlreadyBooked,
     BookingCancelled,
@@ -47,18 +48,7 @@ from .errors import (
 )
 from .inbox import notice_update
 from .keys import MAX_WRITE_ATTEMPTS, backoff, booking_key, day_key, slot_key, user_key
-from .models import (
-    Availability,
-    AvailabilityQuery,
-    BookFirstRequest,
-    Booking,
-    BookingAttempt,
-    BookingList,
-    BookingPage,
-    Canceller,
-    HistoryWhen,
-    Slot,
-)
+from .models import Booking, Canceller, HistoryWhen, Slot
 from .schedule import Schedule, fits, minutes_of, starts_in
 from .waitlist import Claim, Claims
 from .weeks import full_week, week_change, week_of

@@ -24,15 +24,16 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from . import words
+from .contracts import Closure, ClosureList, ClosureResult, DaySheet
 from .errors import InvalidRequest, ServiceError, ServiceUnavailable
 from .keys import MAX_WRITE_ATTEMPTS, backoff, day_key
-from .models import Booking, Closure, ClosureList, ClosureResult, DaySheet, ErrorCode
+from .models import Booking, ErrorCode
 from .schedule import hhmm
 
 if TYPE_CHECKING:
     from .booking_service import BookingService
     from .config import Facility
-    from .models import CloseRequest
+    from .contracts import CloseRequest
 
 MAX_CLOSURE_DAYS = 92
 CLOSURES_PK = "CLOSURES"

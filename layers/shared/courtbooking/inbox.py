@@ -14,7 +14,8 @@ import datetime as dt
 from typing import Any
 
 from . import words
-from .models import Booking, Notice
+from .contracts import Notice
+from .models import Booking
 
 
 def notice_update(

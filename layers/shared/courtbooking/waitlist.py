@@ -34,10 +34,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import words
+from .contracts import WaitlistEntries, WaitlistEntry, WaitlistJoinRequest
 from .errors import AlreadyBooked, InvalidRequest, LimitReached, NotFound, ServiceUnavailable, SlotFree
 from .inbox import claim_notice
 from .keys import MAX_WRITE_ATTEMPTS, backoff
-from .models import Booking, WaitlistEntries, WaitlistEntry, WaitlistJoinRequest
+from .models import Booking
 from .weeks import week_of
 
 if TYPE_CHECKING:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .config import Facility
-    from .models import Booking, Slot, WaitlistEntry
+    from .contracts import WaitlistEntry
+    from .models import Booking, Slot
 
 
 def day(date: dt.date) -> str:

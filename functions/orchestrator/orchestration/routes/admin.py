@@ -12,21 +12,13 @@ import datetime as dt
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler import content_types
+from aws_lambda_powertools.event_handler.api_gateway import Response, Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from courtbooking.models import (
-    WALL_TIME_PATTERN,
-    Booking,
-    Closure,
-    ClosureList,
-    ClosureResult,
-    DaySheet,
-    Reason,
-    WallTime,
-)
+from courtbooking.contracts import Closure, ClosureList, ClosureResult, DaySheet, Reason
+from courtbooking.models import WALL_TIME_PATTERN, Booking, WallTime
 
 from ..identity import admin_id
 from ..responses import (

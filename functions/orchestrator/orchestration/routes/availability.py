@@ -8,7 +8,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from courtbooking.models import HHMM_PATTERN, Availability
+from courtbooking.contracts import Availability
+from courtbooking.models import HHMM_PATTERN
 
 from ..responses import ANY_ROUTE, BAD_REQUEST, CALLS_SERVICES, NO_422, SIGNED_IN, answer, responses
 from . import services

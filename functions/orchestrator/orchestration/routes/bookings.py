@@ -7,14 +7,15 @@ import datetime as dt
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler import content_types
+from aws_lambda_powertools.event_handler.api_gateway import Response, Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from courtbooking import config, words
 from courtbooking.clock import utc_now
+from courtbooking.contracts import BookingList, BookingPage, BookSlotRequest, MoveSlotRequest
 from courtbooking.errors import InvalidRequest
-from courtbooking.models import Booking, BookingList, BookingPage, BookSlotRequest, HistoryWhen, MoveSlotRequest
+from courtbooking.models import Booking, HistoryWhen
 
 from .. import calendar
 from ..responses import (

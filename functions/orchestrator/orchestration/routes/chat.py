@@ -16,8 +16,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from courtbooking import config, idempotency
 from courtbooking.aws import dynamodb_client
+from courtbooking.contracts import ChatRequest, ChatResponse
 from courtbooking.errors import ServiceUnavailable
-from courtbooking.models import ChatRequest, ChatResponse
 
 from ..conversation import ConversationStore
 from ..identity import admin_refusal

@@ -8,12 +8,13 @@ import datetime as dt
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler import content_types
+from aws_lambda_powertools.event_handler.api_gateway import Response, Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
+from courtbooking.contracts import BookSeriesBody, Series, SeriesList
 from courtbooking.errors import InvalidRequest
-from courtbooking.models import BookSeriesBody, Series, SeriesList, SeriesSpec
+from courtbooking.models import SeriesSpec
 
 from ..responses import (
     ANY_ROUTE,

@@ -10,11 +10,11 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler import content_types
+from aws_lambda_powertools.event_handler.api_gateway import Response, Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from courtbooking.models import JoinWaitlistBody, WaitlistEntries, WaitlistEntry
+from courtbooking.contracts import JoinWaitlistBody, WaitlistEntries, WaitlistEntry
 
 from ..responses import (
     ANY_ROUTE,
