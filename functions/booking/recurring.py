@@ -43,7 +43,7 @@ from courtbooking.errors import (
     TooLate,
 )
 from courtbooking.keys import MAX_WRITE_ATTEMPTS, backoff, booking_key
-from courtbooking.models import Booking, SeriesSpec, Slot
+from courtbooking.models import MAX_SERIES_WEEKS, Booking, SeriesSpec, Slot
 from courtbooking.schedule import Schedule, minutes_of
 from courtbooking.weeks import monday_of, week_of
 
@@ -71,13 +71,21 @@ class Recurring:
         first = spec.first or today
         if first < today:
             raise InvalidRequest(words.series_starts_past(first, today))
+        if first > today + dt.timedelta(weeks=2 * MAX_SERIES_WEEKS):  # before any date arithmetic near year 9999
+            raise InvalidRequest(words.series_too_far(first, spec.until or first, MAX_SERIES_WEEKS))
         last = spec.until if spec.until is not None else first + dt.timedelta(days=7 * (spec.weeks or 1) - 1)
         if last < first:
             raise InvalidRequest(words.series_bad_span(first, last))
+        if (last - first).days >= 7 * MAX_SERIES_WEEKS:  # before its days are made: "until 9999-12-31" is refused
+            raise InvalidRequest(words.series_too_far(first, last, MAX_SERIES_WEEKS))
         every_day = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
-        dates = [d for d in every_day if d.isoweekday() in spec.weekdays]
+        on_weekdays = [d for d in every_day if d.isoweekday() in spec.weekdays]
+        monday = on_weekdays[0] - dt.timedelta(days=on_weekdays[0].weekday()) if on_weekdays else first
+        # every other (third ...) week counts from the week of the first date it falls on
+        dates = [d for d in on_weekdays if ((d - monday).days // 7) % spec.every_weeks == 0]
         if not dates:
-            raise InvalidRequest(words.series_no_dates(words.series_name(spec.weekdays, spec.time), first, last))
+            named = words.series_name(spec.weekdays, spec.time, spec.every_weeks)
+            raise InvalidRequest(words.series_no_dates(named, first, last))
         if len(dates) > MAX_OCCURRENCES:
             raise InvalidRequest(words.series_too_long(len(dates), MAX_OCCURRENCES))
         return dates, first, last
@@ -96,7 +104,12 @@ class Recurring:
         seen = [self._look(user_id, d, spec.time, duration, court, active, now) for d in dates]
         chosen = _preferred(seen, court, self.service.facility.courts)
         occurrences = [_on_court(o, frees, chosen) for o, frees in seen]
-        header = {"user_id": user_id, "weekdays": sorted(spec.weekdays), "time": spec.time}
+        header = {
+            "user_id": user_id,
+            "weekdays": sorted(spec.weekdays),
+            "time": spec.time,
+            "every_weeks": spec.every_weeks,
+        }
         header |= {"duration_minutes": duration, "court": court, "first": first, "last": last}
         return _series(header, occurrences, "preview")
 
@@ -158,16 +171,24 @@ class Recurring:
             return self._book_all(request)
         spec, user_id = request.series, request.user_id
         preview = self.preview(user_id, spec)
-        series_id = str(uuid.uuid4())
+        series_id = _series_id(user_id, request.idempotency_key)
         now = self.service._clock()
+        # A retry with the same key after a fault part-way goes on with the same series: its dates booked stay.
+        item = self.service._item(series_key(user_id, series_id)) if request.idempotency_key else None
+        before = _outcomes(item) if item is not None else {}
         series = preview.model_copy(update={"series_id": series_id, "created_at": now})
-        self.service._call("put_item", **self._series_put(series, now))
+        if item is None:
+            pending = [_pending(o) for o in preview.occurrences]  # free ones: "not booked" until each is
+            self.service._call("put_item", **self._series_put(series.model_copy(update={"occurrences": pending}), now))
         done: list[Occurrence] = []
         for occurrence in preview.occurrences:
-            if occurrence.status != "free":
-                done.append(occurrence)
-                continue
-            done.append(self._book_one(user_id, series_id, occurrence, spec.court is None))
+            prior = before.get(occurrence.date)
+            if prior is not None and prior.status == "booked":
+                done.append(prior)
+            elif occurrence.status != "free":
+                done.append(self._recorded(user_id, series_id, occurrence) if item is not None else occurrence)
+            else:
+                done.append(self._book_one(user_id, series_id, occurrence, spec.court is None))
         return _series(_header(series), done, "report")
 
     def _book_one(self, user_id: str, series_id: str, occurrence: Occurrence, any_court: bool) -> Occurrence:
@@ -193,10 +214,11 @@ class Recurring:
                 status = _REFUSED.get(type(refused), "started")
                 said = occurrence.model_copy(update={"status": status, "slot_id": None, "message": refused.message})
                 return self._recorded(user_id, series_id, said)
-            result = _booked(booked, booking)
-            if booking.already_held:  # theirs already: nothing was written with it, so its outcome is recorded here
-                self._recorded(user_id, series_id, result)
-            return result
+            if booking.already_held:  # held already (booked by hand, or by another series): not this series' own
+                said = words.already_have(booking.message.removeprefix("You already have ")).rstrip(".")
+                held = booked.model_copy(update={"status": "already_booked", "message": said})
+                return self._recorded(user_id, series_id, held)
+            return _booked(booked, booking)
         now = self.service._clock()
         taken, closed = self.service._day(occurrence.date)
         free = self.service._free_slots(occurrence.date, occurrence.duration_minutes, now, taken | closed.keys())
@@ -225,8 +247,11 @@ class Recurring:
             count = len(preview.occurrences)
             if len(active) + count > limit:
                 raise LimitReached(limit, words.series_all_or_none_limit(count, len(active), limit))
-            series_id = str(uuid.uuid4())
             bookings = [_new_booking(o, user_id) for o in preview.occurrences]
+            held = [(b.date, service._overlapping(active, user_id, b)) for b in bookings]  # on this very read
+            if any(h is not None for _d, h in held):
+                raise AlreadyBooked("", words.series_all_or_none_blocked([(d, h.message) for d, h in held if h]))
+            series_id = str(uuid.uuid4())
             items, roles, weeks = self._all_items(bookings, active, version, now)
             booked = [_booked(o, b) for o, b in zip(preview.occurrences, bookings, strict=True)]
             series = preview.model_copy(
@@ -315,14 +340,9 @@ class Recurring:
     def _shown(self, items: list[dict[str, Any]]) -> list[Series]:
         """Series items as they are now: each date's outcome, a booked one as its booking is now."""
         now = self.service._clock()
-        outcomes = [
-            sorted(
-                (Occurrence.model_validate_json(v["S"]) for v in i.get("occurrences", {}).get("M", {}).values()),
-                key=lambda o: o.date,
-            )
-            for i in items
-        ]
-        bookings = self._bookings([o.booking_id for dates in outcomes for o in dates if o.booking_id])
+        outcomes = [sorted(_outcomes(i).values(), key=lambda o: o.date) for i in items]
+        ids = dict.fromkeys(o.booking_id for dates in outcomes for o in dates if o.booking_id)  # each once
+        bookings = self._bookings(list(ids))
         shown = []
         for item, dates in zip(items, outcomes, strict=True):
             header = json.loads(item["series"]["S"])
@@ -366,7 +386,11 @@ class Recurring:
             try:
                 self.service.cancel(user_id, occurrence.booking_id)
             except TooLate as late:
-                refused[occurrence.booking_id] = late.message
+                if date is not None:
+                    raise  # a skip inside the cut-off is refused as a cancel is (409 TOO_LATE)
+                refused[occurrence.booking_id] = late.message  # the rest of the series is cancelled all the same
+            except NotFound:
+                continue  # its item is gone (retention passed): nothing left to cancel
         if date is None:
             now = self.service._clock()
             self.service._call(
@@ -427,7 +451,7 @@ def _header(series: Series) -> dict[str, Any]:
 
 def _series(header: dict[str, Any], occurrences: list[Occurrence], kind: str) -> Series:
     """A series and its words: a preview's, a booking's report, or the series as it is now ("shown")."""
-    name = words.series_name(header["weekdays"], header["time"])
+    name = words.series_name(header["weekdays"], header["time"], header.get("every_weeks", 1))
     span = words.series_span(dt.date.fromisoformat(str(header["first"])), dt.date.fromisoformat(str(header["last"])))
     counts = words.series_counts(Counter(o.status for o in occurrences))
     if kind == "preview":
@@ -440,6 +464,26 @@ def _series(header: dict[str, Any], occurrences: list[Occurrence], kind: str) ->
         head = f"Your series {name} {span}{cancelled}: {counts}."
     lines = words.series_lines([(o.date, _said(o)) for o in occurrences])
     return Series.model_validate({**header, "occurrences": occurrences, "message": f"{head}\n{lines}"})
+
+
+def _series_id(user_id: str, idempotency_key: str | None) -> str:
+    """A new series' id: random, or (with an idempotency key) the same for every retry of one request."""
+    if idempotency_key is None:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"courtbooking:series:{user_id}:{idempotency_key}"))
+
+
+def _outcomes(item: dict[str, Any]) -> dict[dt.date, Occurrence]:
+    found = (Occurrence.model_validate_json(v["S"]) for v in item.get("occurrences", {}).get("M", {}).values())
+    return {o.date: o for o in found}
+
+
+def _pending(occurrence: Occurrence) -> Occurrence:
+    """A free date as the series item keeps it until its booking is made (what a fault part-way leaves)."""
+    if occurrence.status != "free":
+        return occurrence
+    said = "not booked: the booking was interrupted; book the series again with the same key"
+    return occurrence.model_copy(update={"status": "pending", "slot_id": None, "message": said})
 
 
 def _preferred(seen: list[tuple[Occurrence, list[str]]], court: str | None, courts: list[str]) -> str | None:
@@ -506,20 +550,25 @@ def _blocked(blocked: list[Occurrence]) -> ServiceError:
 def _now_of(
     occurrence: Occurrence, item: dict[str, Any] | None, service: BookingService, now: dt.datetime
 ) -> Occurrence:
-    """A booked date as its booking is now: cancelled, played, or still booked (where it is now, if moved)."""
-    if occurrence.booking_id is None or item is None:
+    """A booked date as its booking is now: cancelled, played, or still booked (its court and time now; a booking
+    moved to another day says where, and stays this date's). A booking whose item is gone (its retention passed)
+    was played."""
+    if occurrence.booking_id is None or occurrence.status != "booked":
         return occurrence
+    if item is None:
+        return occurrence.model_copy(update={"status": "played", "message": f"played on {occurrence.court}"})
     booking = _booking_from(occurrence.booking_id, item["user_id"]["S"], item)
-    moved = {"court": booking.court, "date": booking.date, "time": booking.time}
+    moved = {"court": booking.court, "time": booking.time}
     if booking.status == "cancelled":
         return occurrence.model_copy(
             update={**moved, "status": "cancelled", "message": words.cancelled(booking).rstrip(".")}
         )
     if service.schedule.start_instant(booking.date, booking.time) <= now:
         return occurrence.model_copy(update={**moved, "status": "played", "message": f"played on {booking.court}"})
-    return occurrence.model_copy(
-        update={**moved, "message": words.series_occurrence("booked", booking.court, booking.time, [])}
-    )
+    said = words.series_occurrence("booked", booking.court, booking.time, [])
+    if booking.date != occurrence.date:
+        said = f"moved to {booking.message.rstrip('.')}"
+    return occurrence.model_copy(update={**moved, "message": said})
 
 
 def _said(occurrence: Occurrence) -> str:

@@ -36,9 +36,7 @@ def test_show_every_date_then_all_or_none_is_refused_then_book_them_then_skip_th
     ]
     assert f"- {named(FIRST)}: free on Court A" in shown["response"]
     assert f"- {named(SECOND)}: taken; nearest free 18:00 or 20:00, or join its waitlist" in shown["response"]
-    assert shown["response"].endswith(
-        'Say "book them" to book it or "book them all or none" to book every date or nothing.'
-    )
+    assert shown["response"].endswith('Say "book them" to book it.')
     # nothing of bob's is booked by being shown
     assert [s["user_id"]["S"] for s in booked_slots(dynamodb, table_name)] == ["ann"]
 

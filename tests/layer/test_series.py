@@ -387,3 +387,58 @@ def test_all_or_none_past_the_weekly_limit_books_nothing(club: BookingService, d
     assert table_items(dynamodb, table_name) == []
     report = book(weekly, weekdays=[2, 4], weeks=1, first="2026-11-30")  # the free ones: the first, then the limit
     assert [o.status for o in report.occurrences] == ["booked", "limit"]
+
+
+def test_a_second_series_over_the_same_dates_holds_none_of_the_first_ones_bookings(club: BookingService) -> None:
+    first = book(club, weeks=2)
+    second = book(club, weeks=2)
+    assert [o.status for o in second.occurrences] == ["already_booked", "already_booked"]
+    assert all(o.booking_id is None for o in second.occurrences)
+    listed = Recurring(club).series("alice").series  # one read of every date's booking, each once
+    assert sorted(s.series_id for s in listed) == sorted([first.series_id, second.series_id])
+    Recurring(club).cancel("alice", second.series_id)
+    assert [o.status for o in Recurring(club).get("alice", first.series_id).occurrences] == ["booked", "booked"]
+
+
+def test_skipping_a_date_inside_the_cut_off_is_refused_and_it_stays(club: BookingService, clock: Clock) -> None:
+    from courtbooking.errors import TooLate
+
+    report = book(club, weeks=2)
+    clock.now = dt.datetime(2026, 12, 1, 18, tzinfo=dt.UTC)  # an hour before the first Tuesday's 19:00
+    with pytest.raises(TooLate):
+        Recurring(club).cancel("alice", report.series_id, TUESDAYS[0])
+    assert [o.status for o in Recurring(club).get("alice", report.series_id).occurrences] == ["booked", "booked"]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"first": "9999-12-30", "weeks": 1}, {"weeks": None, "until": "9999-12-31", "weekdays": [1, 2, 3, 4, 5, 6, 7]}],
+)
+def test_a_span_far_off_or_too_long_is_refused_before_any_date_is_made(club: BookingService, fields: Any) -> None:
+    with pytest.raises(InvalidRequest, match="at most 26 weeks"):
+        Recurring(club).preview("alice", spec(**fields))
+
+
+def test_every_other_week_counts_from_the_first_dates_week(club: BookingService) -> None:
+    preview = Recurring(club).preview("alice", spec(weeks=6, every_weeks=2))
+    assert [o.date for o in preview.occurrences] == [TUESDAYS[0], TUESDAYS[2], TUESDAYS[4]]
+    assert preview.message.startswith("Every other Tuesday at 19:00 ")
+
+
+def test_a_retry_with_the_same_key_goes_on_with_the_same_series(
+    club: BookingService, dynamodb: Any, table_name: str
+) -> None:
+    request = SeriesBookRequest(
+        operation="series_book", user_id="alice", series=spec(weeks=3), idempotency_key="tuesdays-1"
+    )
+    flaky = FailingCall(dynamodb, nth=9)  # the third date's booking fails: two are booked, then a 5xx
+    failing = BookingService(flaky, table_name, club.facility, clock=club._clock)
+    with pytest.raises(ServiceUnavailable):
+        Recurring(failing).book(request)
+    [interrupted] = Recurring(club).series("alice").series
+    assert [o.status for o in interrupted.occurrences].count("pending") >= 1
+    again = Recurring(club).book(request)
+    assert again.series_id == interrupted.series_id
+    assert [o.status for o in again.occurrences] == ["booked"] * 3
+    assert [s.series_id for s in Recurring(club).series("alice").series] == [again.series_id]
+    assert held(dynamodb, table_name) == [(str(d), "19:00", "Court A") for d in TUESDAYS[:3]]

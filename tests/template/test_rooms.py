@@ -34,9 +34,9 @@ FUNCTIONS = sorted(p for p in (ROOT / "functions").iterdir() if p.is_dir() and n
 # (waitlist.Waitlist) are the booking function's alone and should move with ClubAdmin.
 # 4650 since recurring series (issue 13): the series contracts and their words are the layer's (the
 # orchestrator shapes the same models); the series themselves (recurring.Recurring) are the booking function's.
-# 4700 since the contracts are two modules (issue 15): models.py, what the intent parser needs, and contracts.py,
+# 4750 since the contracts are two modules (issue 15): models.py, what the intent parser needs, and contracts.py,
 # the rest, so that the parser's cold start creates only its own classes; the second module's header costs lines.
-LAYER_MAX_LINES = 4700
+LAYER_MAX_LINES = 4750
 
 
 def python_files(folder: Path) -> list[Path]:

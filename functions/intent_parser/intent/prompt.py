@@ -82,6 +82,7 @@ class AnswerSeries(BaseModel):
     until: str | None = Field(description="The last day, YYYY-MM-DD ('until Christmas' -> 24 December), or null.")
     first: str | None = Field(description="The first day, YYYY-MM-DD ('next week' -> its Monday), or null.")
     all_or_none: bool = Field(description="'book them all or none' -> true.")
+    every_weeks: int | None = Field(description="'every other Tuesday', 'fortnightly' -> 2; null: every week.")
 
 
 class IntentAnswer(BaseModel):
@@ -179,8 +180,10 @@ Rules
   series, series.step preview, series.weekdays the weekdays said ("weekday" 1-5, "every day" 1-7; none
   said: []), weeks ("for a month" 4), until (the last day; "until Christmas" is 24 December), first
   ("next week": its Monday, with until its Sunday); time, window, court, duration_minutes as said; date
-  null. With pending "series" (a series was just shown): "book them", "yes", "go ahead" -> step book;
-  "book them all or none" -> step book, all_or_none true; "for 8 weeks" -> step preview with weeks 8.
+  null; "every other Tuesday", "fortnightly" -> every_weeks 2 (null: every week). With pending "series" (a
+  series was just shown): "book them", "yes", "go ahead" -> step book; "book them all or none" -> step
+  book, all_or_none true; "for 8 weeks" -> step preview with weeks 8; a message that says more than yes
+  ("ok no", "yes but at 8pm") is not step book.
   "cancel my Tuesday series" -> step cancel, weekdays [2]. "skip next Tuesday" -> step skip, date that
   Tuesday. A single booking ("book Tuesday at 7pm") is never a series.
 
@@ -319,6 +322,7 @@ def _series(answer: AnswerSeries | None) -> SeriesAsk:
         until=_real_date(answer.until),
         first=_real_date(answer.first),
         all_or_none=answer.all_or_none,
+        every_weeks=answer.every_weeks if answer.every_weeks is not None and 1 <= answer.every_weeks <= 4 else None,
     )
 
 

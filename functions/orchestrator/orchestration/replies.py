@@ -299,13 +299,16 @@ def series_offer(free: int, total: int, default_end: bool) -> str:
     end = end if default_end else ""
     if free == 0:
         return f"None of these dates can be booked.{end}"
+    if free == total:  # all or none only makes sense when every date can be booked
+        ones = "it" if free == 1 else f"all {free} dates"
+        together = ' (or "book them all or none": one transaction, every date or none)' if free > 1 else ""
+        return f'Say "book them" to book {ones}{together}.{end}'
     ones = "it" if free == 1 else f"the {free} free dates"
-    all_or_none = ' or "book them all or none" to book every date or nothing' if free < total else ""
-    return f'Say "book them" to book {ones}{all_or_none}.{end}'
+    return f'Say "book them" to book {ones}.{end}'
 
 
 def no_series(weekdays: Sequence[int]) -> str:
-    days = f" on {words.weekday_names(weekdays)}s" if weekdays else ""
+    days = f" on {words.weekdays_plural(weekdays)}" if weekdays else ""
     return f"You have no series{days} with dates still to come."
 
 

@@ -106,14 +106,16 @@ class SeriesTurns:
         window = intent.window if time is None else None
         if time is None and window is None:
             return replies.SERIES_WHAT_TIME, None, False
-        weeks, until = said.weeks, said.until
+        weeks, until = (None, said.until) if said.until is not None else (said.weeks, None)  # one end: "until" wins
         if weeks is None and until is None and shown is not None:
             weeks, until = shown.weeks, shown.until
         default_end = weeks is None and until is None
         first = said.first or (shown.first if shown is not None and not said.weekdays else None)
         duration = intent.duration_minutes or (shown.duration_minutes if shown else None) or context.duration_minutes
+        every = said.every_weeks or (shown.every_weeks if shown is not None and not said.weekdays else 1)
         spec = SeriesSpec(
             weekdays=weekdays,
+            every_weeks=every,
             time=time or (window.start if window else ""),
             court=court,
             duration_minutes=duration,
@@ -128,12 +130,16 @@ class SeriesTurns:
         if spec is None:
             return self._say(ask, "needs_input", replies.SERIES_NOTHING_SHOWN)
         all_or_none = ask.intent.series is not None and ask.intent.series.all_or_none
+        if spec.first is not None and spec.first < self._rules.today(ask.now):  # shown on an earlier day
+            spec = spec.model_copy(update={"first": None})
         try:
             report = self._services.book_series(ask.user_id, spec, all_or_none, idempotency_key=ask.idempotency_key)
         except Refused as refusal:
             if refusal.code == ErrorCode.SERVICE_UNAVAILABLE:
                 raise
             # refused whole (all or none): the series stays shown, so "book them" still books the free ones
+            if not all_or_none:
+                return self._say(ask, "unavailable", refusal.message)
             text = f"{refusal.message} {replies.SERIES_FREE_ONES}"
             return self._say(ask, "unavailable", text, pending="series", series=spec)
         turn = self._say(ask, "series_booked", report.message)
@@ -149,7 +155,10 @@ class SeriesTurns:
         if not live:
             return self._say(ask, "needs_input", replies.no_series(said.weekdays))
         if len(live) > 1:
-            names = [f"{words.series_name(s.weekdays, s.time)} {words.series_span(s.first, s.last)}" for s in live]
+            names = [
+                f"{words.series_name(s.weekdays, s.time, s.every_weeks)} {words.series_span(s.first, s.last)}"
+                for s in live
+            ]
             return self._say(ask, "needs_input", replies.which_series(names))
         assert live[0].series_id is not None
         cancelled = self._services.cancel_series(ask.user_id, live[0].series_id)

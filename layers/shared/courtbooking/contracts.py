@@ -371,13 +371,15 @@ OccurrenceStatus = Literal[
     "booked",
     "cancelled",
     "played",
+    "pending",
 ]
 
 
 class Occurrence(Model):
     """One date of a series. Before booking: free (`slot_id`, to be booked), taken (`nearest` free starts that
     day; `waitlist` when it can be waited for), closed, beyond_horizon (not bookable yet), started, unavailable
-    (no such start that day), already_booked (the person holds that time). After: booked (`booking_id`), or why
+    (no such start that day), already_booked (the person holds that time). After: booked (`booking_id`), pending
+    (a booking interrupted part-way: not booked), or why
     not (taken, limit, ...); later cancelled or played. `message` says it in words."""
 
     date: dt.date
@@ -399,6 +401,7 @@ class Series(Model):
     user_id: str
     weekdays: list[int]
     time: HHMM
+    every_weeks: int = Field(default=1, description="1: every week; 2: every other week.")
     duration_minutes: int
     court: str | None = None
     first: dt.date

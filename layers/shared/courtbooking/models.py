@@ -160,6 +160,7 @@ class SeriesAsk(Model):
     until: dt.date | None = Field(default=None, description='The last day ("until Christmas": 24 December).')
     first: dt.date | None = Field(default=None, description='The first day ("next week": its Monday).')
     all_or_none: bool = Field(default=False, description='"book them all or none".')
+    every_weeks: int | None = Field(default=None, ge=1, le=4, description='"every other Tuesday": 2.')
 
 
 class Intent(Model):
@@ -265,6 +266,9 @@ class SeriesSpec(Model):
     first: dt.date | None = Field(default=None, description="The first day it may fall on; default today.")
     weeks: int | None = Field(default=None, strict=True, ge=1, le=MAX_SERIES_WEEKS, description="How many weeks.")
     until: dt.date | None = Field(default=None, description="The last day it may fall on (instead of weeks).")
+    every_weeks: int = Field(
+        default=1, strict=True, ge=1, le=4, description="1: every week; 2: every other week (from its first date)."
+    )
 
     @model_validator(mode="after")
     def _one_end(self) -> SeriesSpec:

@@ -554,8 +554,24 @@ def weekday_names(weekdays: Sequence[int]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def series_name(weekdays: Sequence[int], time: str) -> str:
-    """every Tuesday at 19:00; every Tuesday and Thursday at 18:00; every weekday at 07:00."""
+def weekdays_plural(weekdays: Sequence[int]) -> str:
+    """Tuesdays; Tuesdays and Thursdays; weekdays; any day."""
+    days = sorted(weekdays)
+    if days == list(range(1, 8)):
+        return "any day"
+    if days == [1, 2, 3, 4, 5]:
+        return "weekdays"
+    names = [f"{_WEEKDAY_NAMES[d - 1]}s" for d in days]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def series_name(weekdays: Sequence[int], time: str, every_weeks: int = 1) -> str:
+    """every Tuesday at 19:00; every Tuesday and Thursday at 18:00; every weekday at 07:00; every other Tuesday
+    at 19:00; every 3 weeks on Tuesday at 19:00."""
+    if every_weeks == 2:
+        return f"every other {weekday_names(weekdays)} at {time}"
+    if every_weeks > 2:
+        return f"every {every_weeks} weeks on {weekday_names(weekdays)} at {time}"
     return f"every {weekday_names(weekdays)} at {time}"
 
 
@@ -573,6 +589,13 @@ def series_starts_past(first: dt.date, today: dt.date) -> str:
 
 def series_no_dates(name: str, first: dt.date, last: dt.date) -> str:
     return f"There is no date {name} {series_span(first, last)}."
+
+
+def series_too_far(first: dt.date, last: dt.date, weeks: int) -> str:
+    return (
+        f"A series spans at most {weeks} weeks and begins within a year: not {day_and_year(first)} to "
+        f"{day_and_year(last)}."
+    )
 
 
 def series_too_long(count: int, most: int) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from courtbooking.models import ConversationContext, SeriesSpec
-from tests.intent_parser.offline.reading import assert_reads, day, window
+from tests.intent_parser.offline.reading import assert_reads, day, parse, window
 
 # FRIDAY (reading.py) is Friday 27 November 2026: day(3) is Monday 30 November, day(4) Tuesday 1 December.
 
@@ -21,6 +21,7 @@ def series(**fields: Any) -> dict[str, Any]:
         "until": None,
         "first": None,
         "all_or_none": False,
+        "every_weeks": None,
     } | fields
 
 
@@ -89,3 +90,51 @@ SHOWN = ConversationContext(pending="series", series=SeriesSpec(weekdays=[2], ti
 )
 def test_after_a_series_is_shown_book_them_books_it_and_a_span_changes_it(message: str, expected: Any) -> None:
     assert_reads(message, {"action": "series", "series": expected}, SHOWN)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            "every other Tuesday at 7pm for 8 weeks",
+            {"action": "series", "series": series(weekdays=[2], weeks=8, every_weeks=2)},
+        ),
+        (
+            "every Monday to Friday at 7am for 2 weeks",
+            {"action": "series", "series": series(weekdays=[1, 2, 3, 4, 5], weeks=2)},
+        ),
+        (
+            "every weekday except Wednesday at 7am for 2 weeks",
+            {"action": "series", "series": series(weekdays=[1, 2, 4, 5], weeks=2)},
+        ),
+        (
+            "every Tuesday at 7pm until Friday 18 December",
+            {"action": "series", "series": series(weekdays=[2], until="2026-12-18")},
+        ),
+        (
+            "every Tuesday at 7pm starting Monday for 3 weeks",
+            {"action": "series", "series": series(weekdays=[2], weeks=3, first=str(day(3)))},
+        ),
+        # a series asked for, not cancelled; a date of a series, not all of it; questions and queues are no series
+        (
+            "I want a recurring booking every Tuesday at 7pm until the end of December",
+            {"series": series(weekdays=[2], until="2026-12-31")},
+        ),
+        ("remove 15 December from my series", {"series": series(step="skip"), "date": "2026-12-15"}),
+        ("stop my series on 8 December", {"series": series(step="skip"), "date": "2026-12-08"}),
+        ("I want to skip the queue, book tomorrow at 6", {"action": "book", "series": None}),
+        ("are courts free on Saturdays at 10am?", {"action": "check", "series": None}),
+    ],
+)
+def test_the_days_are_those_of_the_series_and_near_misses_are_read_as_meant(
+    message: str, expected: dict[str, Any]
+) -> None:
+    assert_reads(message, expected)
+
+
+@pytest.mark.parametrize(
+    "message", ["ok no", "ok never mind", "yes please at 8pm", "okay but on court B", "sure, not now"]
+)
+def test_a_yes_that_says_more_is_not_book_them(message: str) -> None:
+    intent = parse(message, context=SHOWN)
+    assert intent.series is None or intent.series.step != "book", intent
