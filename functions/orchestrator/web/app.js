@@ -5,8 +5,9 @@ import { ApiError, createApi, postForm, WORDS } from "./api.js";
 import { Identity } from "./auth.js";
 import { addDays, dayLabel, hhmm, isoWeekday, minutesOf } from "./dates.js";
 
+const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
-const REFRESHING_STATUSES = new Set(["booked", "moved", "cancelled", "waitlisted"]);
+const REFRESHING_STATUSES = new Set(["booked", "moved", "cancelled", "waitlisted", "series_booked", "series_cancelled"]);
 // Answers whose slots are offers to take; a booked or moved answer's slot is what was just done.
 const OFFERING_STATUSES = new Set(["alternatives", "available", "needs_input", "unavailable"]);
 // The conversation kept over a reload (sessionStorage): its id and the last messages, for one identity.
@@ -28,6 +29,7 @@ const state = {
   days: [],
   bookings: [],
   waitlist: [], // the caller's waitlist entries (GET /waitlist): waiting, claimed or expired
+  series: [], // the caller's series (GET /series) with dates still to come
   slots: new Map(), // slot_id -> slot, of the grid's day
   slotsDay: "", // the day `slots` are of ("" while none are shown)
   gridFocus: null, // {court, time}: the grid's one tab stop
@@ -764,6 +766,63 @@ async function loadWaitlist() {
   renderWaitlist();
 }
 
+// --- series -------------------------------------------------------------------------------
+// A series with a date still booked: its name and span, what its dates are, and Cancel series.
+function seriesSummary(series) {
+  const counts = {};
+  for (const date of series.occurrences) counts[date.status] = (counts[date.status] || 0) + 1;
+  const said = Object.entries(counts).map(([status, n]) => `${n} ${status.replace("_", " ")}`);
+  const days = series.weekdays.map((d) => WEEKDAY_NAMES[d - 1]).join(" and ");
+  const every = series.every_weeks === 2 ? "Every other" : "Every";
+  return `${every} ${days} at ${series.time}, ${dayLabel(series.first)} to ${dayLabel(series.last)}: ${said.join(", ")}`;
+}
+
+function renderSeries() {
+  const live = state.series.filter((s) => !s.cancelled_at && s.occurrences.some((o) => o.status === "booked"));
+  const list = $("#my-series");
+  $("#series-title").hidden = list.hidden = !live.length;
+  list.replaceChildren(
+    ...live.map((series) => {
+      const item = element("li", { "data-series-id": series.series_id });
+      const summaryId = `series-${series.series_id}`;
+      item.append(element("span", { class: "summary", id: summaryId }, seriesSummary(series)));
+      const actions = element("div", { class: "actions" });
+      const label = "Cancel series";
+      actions.append(element("button", { type: "button", "data-action": "cancel-series", "aria-describedby": summaryId }, label));
+      item.append(actions);
+      return item;
+    }),
+  );
+}
+
+async function loadSeries() {
+  if (state.identity.mode === "none" && !state.identity.storedName()) {
+    state.series = [];
+    renderSeries();
+    return;
+  }
+  const generation = state.bookingsGeneration; // as My bookings: an answer for an earlier name is dropped
+  const answer = await state.api.request("GET", "series");
+  if (generation !== state.bookingsGeneration) return;
+  if (!answer || !Array.isArray(answer.series)) throw new ApiError(WORDS.unexpected(200), 200);
+  state.series = answer.series;
+  renderSeries();
+}
+
+async function onCancelSeries(button) {
+  const id = button.closest("li[data-series-id]").dataset.seriesId;
+  const series = state.series.find((s) => s.series_id === id);
+  if (!series) return;
+  const yes = await confirmWith(`Cancel every date to come of ${seriesSummary(series)}?`, "Cancel series", "Keep it", {
+    focus: "no",
+  });
+  if (!yes) return;
+  const cancelled = await busy([button], () => state.api.request("DELETE", `series/${encodeURIComponent(id)}`), afterFailure);
+  if (!cancelled) return;
+  say(`Cancelled the series: ${seriesSummary(cancelled)}.`);
+  await refresh({ report: false });
+}
+
 async function onLeave(button) {
   const id = button.closest("li[data-entry-id]").dataset.entryId;
   const entry = state.waitlist.find((e) => e.entry_id === id);
@@ -806,7 +865,7 @@ async function onBookingAction(button) {
 async function refresh({ report = true } = {}) {
   if (!state.identity.signedIn()) return "";
   let problem = "";
-  const bookings = Promise.all([loadBookings(), loadWaitlist()]).catch((failure) => {
+  const bookings = Promise.all([loadBookings(), loadWaitlist(), loadSeries()]).catch((failure) => {
     problem = describe(failure);
   });
   await loadGrid(bookings);
@@ -852,6 +911,10 @@ function wire() {
   $("#my-waitlist").addEventListener("click", (event) => {
     const button = event.target.closest('button[data-action="leave"]');
     if (button) onLeave(button);
+  });
+  $("#my-series").addEventListener("click", (event) => {
+    const button = event.target.closest('button[data-action="cancel-series"]');
+    if (button) onCancelSeries(button);
   });
   $('[data-action="stop-move"]').addEventListener("click", () => stopMoving());
   document.addEventListener("keydown", (event) => {
