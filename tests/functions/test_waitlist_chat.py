@@ -78,3 +78,25 @@ def test_a_deadline_said_in_chat_ends_the_waiting(orchestrator: Handler) -> None
     assert f"until {tomorrow:%A} {tomorrow.day} {tomorrow:%B} at 12:00" in joined["response"]
     [entry] = call(orchestrator, "GET", "/waitlist", "bob")[1]["entries"]
     assert (entry["date"], entry["time"], entry["status"]) == (in_two.isoformat(), "18:00", "waiting")
+
+
+def test_waitlist_me_keeps_the_court_under_discussion(orchestrator: Handler) -> None:
+    say(orchestrator, "book court B tomorrow at 6pm", user="ann")
+    taken = say(orchestrator, "book court B tomorrow at 6pm", user="bob")
+    assert taken["status"] == "alternatives", taken
+    joined = say(orchestrator, "waitlist me", user="bob", conversation=taken["conversation_id"])
+    assert joined["status"] == "waitlisted", joined
+    [entry] = call(orchestrator, "GET", "/waitlist", "bob")[1]["entries"]
+    assert (entry["court"], entry["time"]) == ("Court B", "18:00")
+
+
+def test_asking_about_the_waitlist_joins_nothing(orchestrator: Handler) -> None:
+    say(orchestrator, "book court A tomorrow at 6pm", user="ann")
+    for message in (
+        "am I on the waitlist for tomorrow at 6pm?",
+        "what's on my waitlist?",
+        "how does the waitlist work?",
+    ):
+        answer = say(orchestrator, message, user="bob")
+        assert answer["status"] != "waitlisted", (message, answer)
+    assert call(orchestrator, "GET", "/waitlist", "bob")[1]["entries"] == []

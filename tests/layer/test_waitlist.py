@@ -347,3 +347,25 @@ def test_leaving_moves_the_queue_up_and_someone_elses_entry_is_not_found(
     assert Waitlist(club).entries("bob").entries == []
     club.cancel("alice", booking.booking_id)
     assert holder(dynamodb, table_name) == "carol"
+
+
+def test_nine_waiters_with_full_weeks_never_stop_the_holder_cancelling(
+    club: BookingService, dynamodb: Any, table_name: str, clock: Clock
+) -> None:
+    weekly = with_facility(club, max_bookings_per_week=1, max_active_bookings=10)
+    booking = weekly.book(SLOT, "alice")
+    for n in range(9):  # each has their one booking of the week already (9:00 to 17:00): none can have it
+        weekly.book(f"{SAT.isoformat()}T{9 + n:02d}:00|Court A", f"w{n}")
+        join(weekly, f"w{n}")
+        clock.now += dt.timedelta(seconds=1)
+    cancelled = weekly.cancel("alice", booking.booking_id)
+    assert cancelled.status == "cancelled"
+    assert holder(dynamodb, table_name) is None  # freed for anyone, as without a waitlist
+
+
+def test_an_admin_who_cancels_a_booking_never_claims_it(club: BookingService, dynamodb: Any, table_name: str) -> None:
+    booking = club.book(SLOT, "alice")
+    join(club, "desk")  # the admin waits for it too
+    club.cancel("alice", booking.booking_id, by="admin", by_id="desk", reason="double booking")
+    assert holder(dynamodb, table_name) is None
+    assert [e.status for e in Waitlist(club).entries("desk").entries] == ["waiting"]

@@ -292,7 +292,8 @@ class ChatWorkflow(SeriesTurns):
         """Wait for a taken start: the day, time and court said, else those under discussion ("waitlist me"
         after being told it is taken); any court when none was named. The booking function's answer, said."""
         intent, context = ask.intent, ask.context
-        said = intent.date is not None or intent.time is not None
+        # a day or time of its own (not the conversation's, which the parser fills in): then any court
+        said = intent.date not in (None, context.date) or intent.time not in (None, context.time)
         date = intent.date or context.date
         time = intent.time or context.time
         court = intent.court or (None if said else context.court)

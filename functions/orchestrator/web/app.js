@@ -346,7 +346,9 @@ async function sendChat(text) {
     addChat({ kind: "error", text: $("#status").textContent || "No answer." });
   }
   log.scrollTop = log.scrollHeight;
-  if (sent && REFRESHING_STATUSES.has(sent.status)) {
+  // A notice in the answer (a waitlist came through, a booking was cancelled by the club) changed the lists too.
+  const noticed = sent && Array.isArray(sent.notices) && sent.notices.length > 0;
+  if (sent && (REFRESHING_STATUSES.has(sent.status) || noticed)) {
     const date = sent.booking && sent.booking.date;
     if (date && date !== state.day && state.days.includes(date)) setDay(date, { load: false });
     await refresh();

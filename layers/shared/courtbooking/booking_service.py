@@ -415,7 +415,7 @@ class BookingService:
         admin = by != "holder"
         canceller, reason = (by_id, reason) if admin else (user_id, None)  # a holder's own cancel has no reason
         claims: Claims | None = None
-        for _attempt in range(MAX_WRITE_ATTEMPTS):
+        for attempt in range(MAX_WRITE_ATTEMPTS):
             booking, item = self._read(user_id, booking_id, admin=admin)
             if booking.status == "cancelled":
                 return booking.model_copy(update={"message": words.already_cancelled(booking)})
@@ -435,8 +435,9 @@ class BookingService:
                     "cancel_reason": reason,
                 }
             )
-            claims = claims or Claims(self, booking, enabled=by != "closure")  # a closed court: nobody's to claim
-            claim = claims.plan(self.schedule.units(booking.time, booking.duration_minutes), now)
+            # a closed court: nobody's to claim; an admin's cancel is never the admin's own claim
+            claims = claims or Claims(self, enabled=by != "closure", releaser=canceller)
+            claim = claims.plan(booking, self.schedule.units(booking.time, booking.duration_minutes), now, attempt)
             keep = claim.units if claim else frozenset()
             items = [*self._releases(booking, keep), self._cancel_record(booking, start, now, by, canceller, reason)]
             counted = item.get("week", {}).get("S")
@@ -470,7 +471,7 @@ class BookingService:
         court, date, time = self.schedule.parse_slot_id(slot_id)
         now = self._clock()
         claims: Claims | None = None
-        for _attempt in range(MAX_WRITE_ATTEMPTS):
+        for attempt in range(MAX_WRITE_ATTEMPTS):
             old, item = self._read(user_id, booking_id)
             if old.status == "cancelled":
                 when = self.schedule.local_now(old.cancelled_at or now)
@@ -508,14 +509,14 @@ class BookingService:
                 weeks.append(self._week_change(user_id, week, +1))
                 if counted:
                     weeks.append(self._week_change(user_id, counted, -1))
-            claims = claims or Claims(self, old)
+            claims = claims or Claims(self)
             new_keys = {(date, unit, court) for unit in self.schedule.units(time, duration)}
             freed = [
                 u
                 for u in self.schedule.units(old.time, old.duration_minutes)
                 if (old.date, u, old.court) not in new_keys
             ]
-            claim = claims.plan(freed, now)
+            claim = claims.plan(old, freed, now, attempt)
             takes, booking_put, releases = self._move_items(old, moved, starts_at, now, week, claim)
             user_update = self._user_update(user_id, {**others, booking_id: _summary(moved, starts_at)}, version)
             closed_check = self._closed_check(moved, also=claim.booking if claim else None)

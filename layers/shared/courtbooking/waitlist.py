@@ -20,9 +20,11 @@ free in between: nobody faster can take it, it cannot go to two people, and if a
 of the release or the claim is written and the release is tried again.
 
 Eligible, in join order: the entry has not expired (its `until`, at the latest the start), waits for
-this court or any, fits inside what was freed (the same start, no longer), and its person is not the
-one releasing it, holds fewer than MAX_ACTIVE_BOOKINGS, nothing at an overlapping time, and has room
-in the week (MAX_BOOKINGS_PER_WEEK, the transaction's condition: if it fails, the next is tried).
+this court or any, fits inside what was freed (the same start, no longer), and its person is neither
+the holder nor whoever releases it (an admin's cancel), holds fewer than MAX_ACTIVE_BOOKINGS, nothing
+at an overlapping time, and has room in the week (MAX_BOOKINGS_PER_WEEK: read first, and the
+transaction's condition). A claim whose items fail for any other reason passes that waiter over, and
+the release's last two attempts make no claim: whoever waits, the holder's cancel or move gets through.
 One release makes at most one claim; a closure's cancels make none (the court is closed).
 """
 
@@ -39,7 +41,7 @@ from .errors import AlreadyBooked, InvalidRequest, LimitReached, NotFound, Servi
 from .inbox import claim_notice
 from .keys import MAX_WRITE_ATTEMPTS, backoff
 from .models import Booking
-from .weeks import week_of
+from .weeks import week_key, week_of
 
 if TYPE_CHECKING:
     from .booking_service import BookingService
@@ -74,6 +76,11 @@ class Claim:
         index = self.roles.index(role)
         del self.items[index], self.roles[index]
 
+    def refused(self, reasons: list[dict[str, Any]]) -> bool:
+        """Whether any of this claim's items was refused for another reason than a condition (a validation)."""
+        tail = reasons[-len(self.items) :] if len(reasons) >= len(self.items) else []
+        return any(reason.get("Code") not in (None, "None", "ConditionalCheckFailed") for reason in tail)
+
     def failed(self, reasons: list[dict[str, Any]]) -> set[str]:
         """The roles of this claim's items that failed, from the reasons of the whole transaction (its tail)."""
         tail = reasons[-len(self.items) :] if len(reasons) >= len(self.items) else []
@@ -87,17 +94,19 @@ class Claim:
 class Claims:
     """What one release has learnt of its waiters across its attempts: who to pass over, and whether to try."""
 
-    def __init__(self, service: BookingService, released: Booking, *, enabled: bool = True) -> None:
+    def __init__(self, service: BookingService, *, enabled: bool = True, releaser: str | None = None) -> None:
         self.service = service
-        self.released = released
         self.enabled = enabled
+        self.releaser = releaser  # who frees the court (an admin's cancel: the admin): never its claimant
         self.passed: set[str] = set()
         self._tries: dict[str, int] = {}
 
-    def plan(self, units: list[str], now: dt.datetime) -> Claim | None:
-        if not self.enabled or not units:
+    def plan(self, released: Booking, units: list[str], now: dt.datetime, attempt: int) -> Claim | None:
+        """The claim of this attempt, on the booking as just read. The last two attempts make none: whatever
+        the waiters' items do, the release itself always gets through."""
+        if not self.enabled or not units or attempt >= MAX_WRITE_ATTEMPTS - 2:
             return None
-        return plan_claim(self.service, self.released, units, now, self.passed)
+        return plan_claim(self.service, released, units, now, self.passed, self.releaser)
 
     def learn(self, claim: Claim | None, reasons: list[dict[str, Any]]) -> None:
         """After a cancelled transaction: pass over an entry that cannot have it (its week is full, the court
@@ -114,10 +123,17 @@ class Claims:
             self._tries[claim.entry.entry_id] = tries
             if tries >= 2:
                 self.passed.add(claim.entry.entry_id)
+        elif failed or claim.refused(reasons):
+            self.passed.add(claim.entry.entry_id)  # any other failure of its own items: the next waiter
 
 
 def plan_claim(
-    service: BookingService, released: Booking, units: list[str], now: dt.datetime, passed: set[str]
+    service: BookingService,
+    released: Booking,
+    units: list[str],
+    now: dt.datetime,
+    passed: set[str],
+    releaser: str | None = None,
 ) -> Claim | None:
     """The claim of the first eligible entry waiting for a start among the freed `units` of `released`'s court
     that day (one strongly consistent Query per start), or None when nobody can have it."""
@@ -126,17 +142,20 @@ def plan_claim(
     for start in units:
         for item in _queue(service, released.date, start)[1]:
             entry = _entry_from(item)
-            if entry.entry_id in passed or entry.user_id == released.user_id:
+            if entry.entry_id in passed or entry.user_id in (released.user_id, releaser):
                 continue
             if entry.court not in (None, released.court) or _expired(service, entry, now):
                 continue
             if not set(service.schedule.units(entry.time, entry.duration_minutes)) <= freed:
                 continue
             waiting.append((item["sk"]["S"].removeprefix(ENTRY), entry))
+    most_a_week = service.facility.max_bookings_per_week
     for _joined, entry in sorted(waiting, key=lambda pair: pair[0]):
         active, version = service._active(entry.user_id, now)
         if len(active) >= service.facility.max_active_bookings:
             continue
+        if most_a_week is not None and _week_count(service, entry) >= most_a_week:
+            continue  # a full week, read here: passing it over in the transaction would cost the release a try
         booking = Booking(
             booking_id=str(uuid.uuid4()),
             court=released.court,
@@ -150,6 +169,11 @@ def plan_claim(
             continue
         return _claim(service, released, entry, booking, active, version, now)
     return None
+
+
+def _week_count(service: BookingService, entry: WaitlistEntry) -> int:
+    item = service._item(week_key(entry.user_id, week_of(entry.date)))
+    return int(item.get("count", {}).get("N", "0")) if item else 0
 
 
 def _claim(
@@ -234,6 +258,8 @@ class Waitlist:
         if until.tzinfo is None:
             raise InvalidRequest("until must give its UTC offset (2026-12-04T12:00:00+00:00)")
         if until <= now:
+            if until < now - dt.timedelta(days=1):  # far in the past (year 1): said without converting it
+                raise InvalidRequest(words.waitlist_until_passed(until.isoformat()))
             raise InvalidRequest(words.waitlist_until_passed(self._wall(until)))
         if until > start:
             raise InvalidRequest(words.waitlist_until_after_start(request.date, request.time))

@@ -149,7 +149,7 @@ def waitlist_entries(entries: Sequence[WaitlistEntry]) -> str:
 def waitlist_left(entry: WaitlistEntry) -> str:
     if entry.status == "claimed":
         return (
-            f"Your {waitlist_for(entry.date, entry.time, entry.court)} had already come through: "
+            f"Your {waitlist_for(entry.date, entry.time, entry.court).removeprefix('the ')} had already come through: "
             f"{entry.claimed_court} is booked for you; cancel that booking to give it up."
         )
     return f"You left {waitlist_for(entry.date, entry.time, entry.court)}."

@@ -51,3 +51,20 @@ def test_waitlist_me_after_being_told_it_is_taken_keeps_the_day_in_focus() -> No
     )
     assert_reads("yes, waitlist me", {"action": "waitlist", "date": str(day(7)), "time": None, "offer": None}, taken)
     assert_reads("waitlist me", {"action": "waitlist", "date": str(day(7)), "until": None}, taken)
+
+
+def test_a_deadline_time_alone_is_on_the_day_under_discussion() -> None:
+    taken = ConversationContext(action="book", date=day(7), time="18:00", pending="offer")
+    assert_reads("waitlist me until 4pm", {"action": "waitlist", "until": f"{day(7)}T16:00"}, taken)
+
+
+@pytest.mark.parametrize(
+    ("message", "action"),
+    [
+        ("am I on the waitlist for next Friday 6pm?", "list"),
+        ("what's on my waitlist?", "list"),
+        ("how does the waitlist work?", None),
+    ],
+)
+def test_questions_about_the_waitlist_join_nothing(message: str, action: str | None) -> None:
+    assert_reads(message, {"action": action})

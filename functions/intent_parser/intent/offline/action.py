@@ -32,6 +32,12 @@ from .normalise import ANY_WEEKDAY, MAX_PARSE_CHARS
 
 # Waiting for a taken start: "put me on the waitlist", "waitlist me", "add me to the waiting list".
 _WAITLIST = re.compile(r"\bwait(?:ing)?[\s-]?list(?:ed|ing)?\b")
+# Asking about one's waitlists is no join: "am I on the waitlist for friday?", "what's on my waitlist?".
+_WAITLIST_QUESTION = re.compile(
+    r"\b(?:am\s+i|are\s+we|is\s+my\s+name)\s+(?:still\s+)?(?:on|in)\s+(?:the|a|any|my)\b"
+    r"|\bwhat(?:s|\s+is|\s+are)?\s+(?:on\s+)?my\s+wait|\b(?:show|list|see)\s+(?:me\s+)?my\s+wait"
+)
+_WAITLIST_HOW = re.compile(r"\bhow\s+(?:does|do|is)\b|\bwhat\s+is\s+(?:a|the)\s+wait")
 # Leaving one is not joining it ("take me off the waitlist", "leave the waiting list", "cancel my waitlist").
 _LEAVE_WAITLIST = re.compile(
     r"\b(?:off|leave|leaving|remove|drop|quit|out\s+of|cancel\w*|delete|no\s+longer|don'?t|do\s+not|not)\b"
@@ -165,6 +171,10 @@ def action(text: str, has_when: bool) -> Action | None:
     if _CLOSE.search(text):
         return "close"
     if _WAITLIST.search(text):
+        if _WAITLIST_QUESTION.search(text):
+            return "list"  # "am I on the waitlist?", "what's on my waitlist?": what they wait for, joining nothing
+        if _WAITLIST_HOW.search(text):
+            return None  # "how does the waitlist work?" asks nothing of the bookings
         return None if _LEAVE_WAITLIST.search(text) else "waitlist"
     if _CANCELLED.search(text):
         return "history"

@@ -83,12 +83,12 @@ class OfflineParser:
                 reading.date = None
             return _intent(reading, message)
         reading = self._read(normal, message, local, context.offers if context is not None else (), listed)
+        deadline_text = None
         if reading.action == "waitlist" and (deadline := _UNTIL.search(normal)) is not None:
             # "... until Thursday noon": the deadline is read apart, the rest as the start waited for
-            head = normal[: deadline.start()]
+            head, deadline_text = normal[: deadline.start()], normal[deadline.end() :]
             reading = self._read(head, message, local, context.offers if context is not None else (), listed)
             reading.action = "waitlist"
-            reading.until = self._deadline(normal[deadline.end() :], message, local, reading.date)
         parts = listed if listed is not None else []
         read = lambda part: self._read(part, message, local, (), parts)  # noqa: E731 - reads a part of the message
         if reading.action in _AS_SAID:
@@ -104,6 +104,9 @@ class OfflineParser:
             reading = in_conversation(reading, normal, context, read)
         else:  # "move my 5pm to Saturday" is a move in a first message too, never a second booking
             reading = read_move(normal, reading, ConversationContext(), read) or reading
+        if deadline_text is not None:  # a time alone is on the day waited for, the conversation's if not said
+            waited = reading.date or (context.date if context is not None else None)
+            reading.until = self._deadline(deadline_text, message, local, waited)
         return _intent(reading, message)
 
     def _deadline(self, text: str, message: str, local: dt.datetime, day: dt.date | None) -> str | None:
