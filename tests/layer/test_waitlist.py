@@ -369,3 +369,17 @@ def test_an_admin_who_cancels_a_booking_never_claims_it(club: BookingService, dy
     club.cancel("alice", booking.booking_id, by="admin", by_id="desk", reason="double booking")
     assert holder(dynamodb, table_name) is None
     assert [e.status for e in Waitlist(club).entries("desk").entries] == ["waiting"]
+
+
+def test_the_place_in_line_counts_other_people_who_could_take_the_same_court(
+    club: BookingService, clock: Clock
+) -> None:
+    for court in ("Court A", "Court B", "Court C"):
+        club.book(f"{SAT.isoformat()}T18:00|{court}", f"holder-{court[-1]}")
+    join(club, "carol", court="Court A")
+    clock.now += dt.timedelta(seconds=1)
+    join(club, "bob", court=None)
+    clock.now += dt.timedelta(seconds=1)
+    assert "first in line" in join(club, "bob", court="Court B").message  # only bob, any court, is ahead: himself
+    clock.now += dt.timedelta(seconds=1)
+    assert "1 person ahead of you" in join(club, "dan", court="Court B").message  # bob (any court, or Court B)

@@ -298,7 +298,13 @@ class Waitlist:
                 raise LimitReached(limit, words.waitlist_slot_full(limit, entry.date, entry.time))
             if service._transact(self._join_items(entry, start, queue_version, mine, list_version)) is None:
                 lasts = None if request.until is None else self._wall(until)
-                return entry.model_copy(update={"message": words.waitlist_joined(entry, len(ahead), lasts)})
+                # ahead in line: other people whose entries could take the same court (any court, or this one)
+                rivals = {
+                    e.user_id
+                    for e in ahead
+                    if e.user_id != entry.user_id and (court is None or e.court in (None, court))
+                }
+                return entry.model_copy(update={"message": words.waitlist_joined(entry, len(rivals), lasts)})
             backoff()  # someone joined or left this start, or this person's list changed: read both again
         raise ServiceUnavailable(words.TOO_BUSY_WAITLIST)
 
