@@ -151,8 +151,7 @@ class Recurring:
         if held is not None:
             said = words.already_have(held.message).rstrip(".")
             return Occurrence(**base | {"court": held.court}, status="already_booked", message=said), []
-        taken, closed = self.service._day(date)
-        free = self.service._free_slots(date, duration, now, taken | closed.keys())
+        free, closed = self._free(date, duration, now)
         at = [s.court for s in free if s.time == time and court in (None, s.court)]
         if at:
             return Occurrence(**base, status="free", message=""), at
@@ -215,22 +214,22 @@ class Recurring:
                 said = occurrence.model_copy(update={"status": status, "slot_id": None, "message": refused.message})
                 return self._recorded(user_id, series_id, said)
             if booking.already_held:  # held already (booked by hand, or by another series): not this series' own
-                said = words.already_have(booking.message.removeprefix("You already have ")).rstrip(".")
-                held = booked.model_copy(update={"status": "already_booked", "message": said})
+                held = booked.model_copy(update={"status": "already_booked", "message": booking.message.rstrip(".")})
                 return self._recorded(user_id, series_id, held)
             return _booked(booked, booking)
-        now = self.service._clock()
-        taken, closed = self.service._day(occurrence.date)
-        free = self.service._free_slots(occurrence.date, occurrence.duration_minutes, now, taken | closed.keys())
+        free, _closed = self._free(occurrence.date, occurrence.duration_minutes, self.service._clock())
         near = _nearest(free, minutes_of(occurrence.time), None)
         why = words.series_occurrence("taken", None, occurrence.time, near, "taken a moment ago")
         said = occurrence.model_copy(update={"status": "taken", "slot_id": None, "nearest": near, "waitlist": True})
         return self._recorded(user_id, series_id, said.model_copy(update={"message": why}))
 
+    def _free(self, date: dt.date, duration: int, now: dt.datetime) -> tuple[list[Slot], dict[Any, Any]]:
+        """The free slots of this length that day, and its closed ones: one strongly consistent Query."""
+        taken, closed = self.service._day(date)
+        return self.service._free_slots(date, duration, now, taken | closed.keys()), closed
+
     def _another_court(self, occurrence: Occurrence, tried: set[str]) -> str | None:
-        now = self.service._clock()
-        taken, closed = self.service._day(occurrence.date)
-        free = self.service._free_slots(occurrence.date, occurrence.duration_minutes, now, taken | closed.keys())
+        free, _closed = self._free(occurrence.date, occurrence.duration_minutes, self.service._clock())
         return next((s.court for s in free if s.time == occurrence.time and s.court not in tried), None)
 
     def _book_all(self, request: SeriesBookRequest) -> Series:

@@ -12,6 +12,15 @@ from local.template import ROOT
 IDEMPOTENCY = "aws_lambda_powertools.utilities.idempotency"
 
 
+def fresh(code: str, *functions: str) -> str:
+    """What `code` prints in a fresh interpreter with only the layer and these functions' folders on the path."""
+    paths = [ROOT / "layers" / "shared", *(ROOT / "functions" / f for f in functions)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, paths))}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def test_no_function_imports_openai_or_the_idempotency_utility_at_start_up() -> None:
     code = textwrap.dedent(
         f"""
@@ -22,22 +31,12 @@ def test_no_function_imports_openai_or_the_idempotency_utility_at_start_up() -> 
         print("ok")
         """
     )
-    paths = [ROOT / "layers" / "shared", *(ROOT / "functions" / f for f in ("availability", "booking"))]
-    paths += [ROOT / "functions" / f for f in ("intent_parser", "orchestrator")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, paths))}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith("ok")
+    assert fresh(code, "availability", "booking", "intent_parser", "orchestrator").strip().endswith("ok")
 
 
 def cold_modules(function: str, module: str) -> set[str]:
     """The modules a handler module imports in a fresh interpreter, with only its folder and the layer."""
-    code = f"import sys, {module}; print(' '.join(sorted(sys.modules)))"
-    paths = [ROOT / "functions" / function, ROOT / "layers" / "shared"]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, paths))}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return set(result.stdout.split())
+    return set(fresh(f"import sys, {module}; print(' '.join(sorted(sys.modules)))", function).split())
 
 
 def test_the_intent_parser_creates_only_its_own_contracts() -> None:
@@ -65,8 +64,4 @@ def test_every_name_of_the_event_handler_package_is_still_there_when_asked_for()
         print("ok")
         """
     )
-    paths = [ROOT / "functions" / "orchestrator", ROOT / "layers" / "shared"]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, paths))}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith("ok")
+    assert fresh(code, "orchestrator").strip().endswith("ok")

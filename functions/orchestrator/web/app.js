@@ -754,19 +754,22 @@ function renderWaitlist() {
   );
 }
 
-async function loadWaitlist() {
+// A list shown under My bookings (GET `path`, its `field`), kept in state[key] and drawn by `render`.
+async function loadBeside(path, field, key, render) {
   if (state.identity.mode === "none" && !state.identity.storedName()) {
-    state.waitlist = [];
-    renderWaitlist();
+    state[key] = [];
+    render();
     return;
   }
   const generation = state.bookingsGeneration; // as My bookings: an answer for an earlier name is dropped
-  const answer = await state.api.request("GET", "waitlist");
+  const answer = await state.api.request("GET", path);
   if (generation !== state.bookingsGeneration) return;
-  if (!answer || !Array.isArray(answer.entries)) throw new ApiError(WORDS.unexpected(200), 200);
-  state.waitlist = answer.entries;
-  renderWaitlist();
+  if (!answer || !Array.isArray(answer[field])) throw new ApiError(WORDS.unexpected(200), 200);
+  state[key] = answer[field];
+  render();
 }
+
+const loadWaitlist = () => loadBeside("waitlist", "entries", "waitlist", renderWaitlist);
 
 // --- series -------------------------------------------------------------------------------
 // A series with a date still booked: its name and span, what its dates are, and Cancel series.
@@ -797,19 +800,7 @@ function renderSeries() {
   );
 }
 
-async function loadSeries() {
-  if (state.identity.mode === "none" && !state.identity.storedName()) {
-    state.series = [];
-    renderSeries();
-    return;
-  }
-  const generation = state.bookingsGeneration; // as My bookings: an answer for an earlier name is dropped
-  const answer = await state.api.request("GET", "series");
-  if (generation !== state.bookingsGeneration) return;
-  if (!answer || !Array.isArray(answer.series)) throw new ApiError(WORDS.unexpected(200), 200);
-  state.series = answer.series;
-  renderSeries();
-}
+const loadSeries = () => loadBeside("series", "series", "series", renderSeries);
 
 async function onCancelSeries(button) {
   const id = button.closest("li[data-series-id]").dataset.seriesId;
