@@ -519,12 +519,15 @@ class PersistedRun(RunCommand):
         return processes_with(self.marker, f"AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:{self.ports['invoke-port']}\0")
 
     def kill_all(self, everything: bool) -> None:
-        """kill -9 of the run command's process group; with `everything`, of moto and every worker as well."""
-        others = descendants(self.process.pid) if everything else []
-        self.kill()
-        for pid in others:
+        """kill -9 of the run command's process group; with `everything`, of moto and every worker as well.
+
+        With `everything` the others die first: killed after the run command, moto would see its
+        lifeline close and could write its snapshot before its own kill arrived (CI saw it once).
+        """
+        for pid in descendants(self.process.pid) if everything else []:
             with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+        self.kill()
 
     def close(self) -> None:
         self.kill()
