@@ -352,24 +352,9 @@ class Recurring:
         return shown
 
     def _bookings(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """The booking items of these ids, read strongly consistently, 100 at a time."""
-        found: dict[str, dict[str, Any]] = {}
-        table = self.service._table
-        for start in range(0, len(ids), 100):
-            wanted: dict[str, Any] = {
-                table: {"Keys": [booking_key(i) for i in ids[start : start + 100]], "ConsistentRead": True}
-            }
-            for _attempt in range(MAX_WRITE_ATTEMPTS * 2):
-                page = self.service._call("batch_get_item", RequestItems=wanted)
-                for item in page.get("Responses", {}).get(table, []):
-                    found[item["booking_id"]["S"]] = item
-                wanted = page.get("UnprocessedKeys") or {}
-                if not wanted:
-                    break
-                backoff()
-            else:
-                raise ServiceUnavailable(words.dynamodb_throttled("UnprocessedKeys"))
-        return found
+        """The booking items of these ids, read strongly consistently."""
+        items = self.service._batch_items([booking_key(i) for i in ids])
+        return {item["booking_id"]["S"]: item for item in items}
 
     # --- cancelling ---------------------------------------------------------------------------------------
     def cancel(self, user_id: str, series_id: str, date: dt.date | None = None) -> Series:

@@ -173,21 +173,20 @@ def test_an_unknown_court_is_a_clear_error(service: BookingService) -> None:
         service.availability(query(court="Court Q"))
 
 
-def test_a_time_inside_a_closure_is_answered_with_the_closure(service: BookingService) -> None:
+def close_for_coaching(service: BookingService, court: str, start: str, end: str) -> Any:
+    """Staff close `court` from `start` to `end` (local wall times) for coaching: the ClubAdmin that did it."""
     from courtbooking.closures import ClubAdmin
     from courtbooking.contracts import CloseRequest
 
     admin = ClubAdmin(service)
-    admin.close(
-        CloseRequest(
-            operation="close",
-            admin_id="staff",
-            court="Court B",
-            start="2026-11-28T14:00",
-            end="2026-11-28T17:00",
-            reason="coaching",
-        )
-    )
+    admin.close(CloseRequest(operation="close", admin_id="staff", court=court, start=start, end=end, reason="coaching"))
+    return admin
+
+
+def test_a_time_inside_a_closure_is_answered_with_the_closure(service: BookingService) -> None:
+    from courtbooking.contracts import CloseRequest
+
+    admin = close_for_coaching(service, "Court B", "2026-11-28T14:00", "2026-11-28T17:00")
     on_b = service.availability(query(time="15:00", court="Court B"))
     assert on_b.slots == []
     assert on_b.closed == "Court B is closed until Saturday 28 November at 17:00 for coaching."
@@ -209,3 +208,26 @@ def test_a_time_inside_a_closure_is_answered_with_the_closure(service: BookingSe
     assert whole_day.slots == []
     assert whole_day.closed == "The club is closed until Saturday 28 November at 21:00 for a tournament."
     assert anywhere.closed is None
+
+
+def test_the_asked_start_on_nearby_days_is_read_at_once_and_skips_days_taken_or_closed(
+    service: BookingService, moto_endpoint: str, table_name: str
+) -> None:
+    """Two hours from Saturday 15:00, taken everywhere. Sunday's are taken too; Friday's (today, 15:00 still
+    ahead) are free; Monday's 16:00 is closed on Court A and B is taken, so Court C is offered. The days
+    looked at are read in one BatchGetItem, beside the asked day's one Query."""
+    from local.dynamodb import request_counts
+
+    for day, courts in (("28", "ABC"), ("29", "ABC"), ("30", "B")):
+        for court in courts:
+            service.book(f"2026-11-{day}T15:00|Court {court}", f"user-{day}-{court}", 120)
+    close_for_coaching(service, "Court A", "2026-11-30T16:00", "2026-11-30T18:00")
+    request_counts(moto_endpoint)  # from here on
+    nearby = service.availability(query(time="15:00", duration_minutes=120))
+    counts = {op: n for (op, table), n in request_counts(moto_endpoint).items() if table == table_name}
+    assert nearby.slots == []
+    assert [(s.date.isoformat(), s.court, s.time) for s in nearby.other_days] == [
+        ("2026-11-27", "Court A", "15:00"),
+        ("2026-11-30", "Court C", "15:00"),
+    ]
+    assert counts == {"Query": 1, "BatchGetItem": 1}

@@ -74,7 +74,7 @@ def test_every_handler_resolves_to_a_callable(function: str) -> None:
 
 def test_least_privilege() -> None:
     assert actions("IntentParserFunction") == {"ssm:GetParameter", "secretsmanager:GetSecretValue"}
-    assert actions("AvailabilityFunction") == {"dynamodb:Query"}
+    assert actions("AvailabilityFunction") == {"dynamodb:Query", "dynamodb:BatchGetItem"}
     assert actions("BookingFunction") <= {
         "dynamodb:PutItem",
         "dynamodb:GetItem",

@@ -167,17 +167,39 @@ class BookingService:
     def _same_time_nearby(
         self, date: dt.date, time: str, duration: int, court: str | None, now: dt.datetime
     ) -> list[Slot]:
-        """The asked start on the nearest other days that have it free (one Query per day looked at):
-        after the asked day first, then before it, never in the past or beyond the horizon."""
+        """The asked start on the nearest other days that have it free: after the asked day first, then
+        before it, never in the past or beyond the horizon. One read for all the days looked at: a
+        BatchGetItem of that start's slot items and the courts' closed-hours markers, not a Query per day."""
+        days = [
+            date + dt.timedelta(days=offset)
+            for offset in (1, -1, 2, -2, 3, -3)
+            if not self.schedule.date_problem(date + dt.timedelta(days=offset), now)
+            and time in self.schedule.starts(duration, date + dt.timedelta(days=offset))
+        ]
+        courts = [c for c in self.facility.courts if court in (None, c)]
+        units = self.schedule.units(time, duration)
+        keys = [
+            key
+            for day in days
+            for c in courts
+            for key in (
+                closures.marker_key(day, c),
+                *({"pk": {"S": day_key(day)}, "sk": {"S": slot_key(u, c)}} for u in units),
+            )
+        ]
+        by_day: dict[str, list[dict[str, Any]]] = {}
+        for item in self._batch_items(
+            keys, projection="pk, sk, court, #t, #cl", names={"#t": "time", "#cl": "closures"}
+        ):
+            by_day.setdefault(item["pk"]["S"], []).append(item)
         found: list[Slot] = []
-        for offset in (1, -1, 2, -2, 3, -3):
-            day = date + dt.timedelta(days=offset)
-            if self.schedule.date_problem(day, now) or time not in self.schedule.starts(duration, day):
-                continue
-            taken, closed = self._day(day)
+        for day in days:
+            items = by_day.get(day_key(day), [])
+            taken = {(i["court"]["S"], i["time"]["S"]) for i in items if i["sk"]["S"].startswith("SLOT#")}
+            unavailable = taken | closures.closed_units(items).keys()
             free = [
                 s
-                for s in self._free_slots(day, duration, now, taken | closed.keys())
+                for s in self._free_slots(day, duration, now, unavailable)
                 if s.time == time and court in (None, s.court)
             ]
             if free:
@@ -704,6 +726,30 @@ class BookingService:
             if "LastEvaluatedKey" not in page:
                 return items
             kwargs = {**kwargs, "ExclusiveStartKey": page["LastEvaluatedKey"]}
+
+    def _batch_items(
+        self, keys: list[dict[str, Any]], projection: str | None = None, names: dict[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """The items of these keys that exist, read strongly consistently: BatchGetItem, 100 keys a request,
+        the unprocessed ones asked again after a pause (still unprocessed at the end: ServiceUnavailable)."""
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 100):
+            asked: dict[str, Any] = {"Keys": keys[start : start + 100], "ConsistentRead": True}
+            if projection is not None:
+                asked["ProjectionExpression"] = projection
+            if names:
+                asked["ExpressionAttributeNames"] = names
+            wanted = {self._table: asked}
+            for _attempt in range(MAX_WRITE_ATTEMPTS * 2):
+                page = self._call("batch_get_item", RequestItems=wanted)
+                found += page.get("Responses", {}).get(self._table, [])
+                wanted = page.get("UnprocessedKeys") or {}
+                if not wanted:
+                    break
+                backoff()
+            else:
+                raise ServiceUnavailable(words.dynamodb_throttled("UnprocessedKeys"))
+        return found
 
     def _item(self, key: dict[str, Any]) -> dict[str, Any] | None:
         """One item, read strongly consistently (None: there is none)."""
