@@ -1,5 +1,6 @@
-"""The local DynamoDB's faster Query (local/moto_queries.py) and answers (local/moto_answers.py) answer
-what moto answered before them, over real HTTP, through boto3, as the services call it.
+"""The local DynamoDB's faster Query (local/moto_queries.py), answers (local/moto_answers.py) and
+projections (local/moto_projections.py) answer what moto answered before them, over real HTTP,
+through boto3, as the services call it.
 
 A Query reads only its partition: sorted by the range key, its key conditions, filters,
 limits, pages, projections and direction are moto's, and an index Query still spans
@@ -17,7 +18,7 @@ import pytest
 from moto.core.responses import get_service_model
 from moto.core.serialize import BaseJSONSerializer, XFormedAttributePicker, get_serializer_class
 
-from local import moto_answers
+from local import moto_answers, moto_projections
 
 
 def put(dynamodb: Any, table: str, pk: str, sk: str, **extra: Any) -> None:
@@ -174,3 +175,49 @@ def test_only_values_that_write_as_themselves_skip_the_walk() -> None:
     assert moto_answers.plain({"M": {"a": {"L": [{"S": "x"}, {"NS": ["1"]}, {"NULL": True}]}}})
     for walked in ({"B": "eA=="}, {"BS": []}, {"N": 5}, {"S": "x", "N": "1"}, {"L": [{"B": "eA=="}]}, {"SS": [1]}):
         assert not moto_answers.plain(walked)
+
+
+PROJECTED = {
+    "s": {"S": ""},
+    "i": {"N": "-12"},
+    "n": {"N": "1.50"},
+    "z": {"N": "007"},
+    "ss": {"SS": ["b", "a", "c"]},
+    "ns": {"NS": ["2", "1.0"]},
+    "b": {"B": b"\x00\xff"},
+    "bs": {"BS": [b"x"]},
+    "t": {"BOOL": False},
+    "nul": {"NULL": True},
+    "m": {"M": {"court": {"S": "Court A"}, "l": {"L": [{"S": "q"}, {"N": "3"}, {"M": {}}]}}},
+    "mss": {"M": {"hours": {"SS": ["11:00", "10:00"]}}},
+    "mz": {"M": {"l": {"L": [{"N": "03"}]}}},
+    "l": {"L": [{"M": {"a": {"S": "b"}}}]},
+}
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [[[name], ["sk"], ["missing"]] for name in PROJECTED] + [[["m", "court"]], [["l[0]"]], [["i"], ["m", "l"]]],
+    ids=lambda paths: ",".join(".".join(path) for path in paths),
+)
+def test_a_projection_keeps_what_mosts_own_round_trip_keeps(paths: list[list[str]]) -> None:
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    attrs = {"pk": {"S": "DAY#1"}, "sk": {"S": "SLOT#A"}, **PROJECTED}
+    item = Item(DynamoType(attrs["pk"]), DynamoType(attrs["sk"]), attrs)
+    assert moto_projections.project(item, paths).to_json() == moto_projections._moto_project(item, paths).to_json()
+
+
+def test_only_top_level_names_of_values_the_round_trip_leaves_alone_skip_it() -> None:
+    for kept in ("s", "i", "t", "nul", "m", "l"):
+        assert moto_projections.unchanged(PROJECTED[kept]), kept
+    for walked in ("n", "z", "ss", "ns", "b", "bs", "mz", "mss"):
+        assert not moto_projections.unchanged(PROJECTED[walked]), walked
+
+
+def test_a_projected_query_answers_the_asked_attributes_only(dynamodb: Any, days: str) -> None:
+    answer = query(dynamodb, days, "DAY#2", ProjectionExpression="sk, #c", ExpressionAttributeNames={"#c": "court"})
+    assert answer["Items"] == [
+        {"sk": {"S": "SLOT#A#08:00"}, "court": {"S": "A"}},
+        {"sk": {"S": "SLOT#B#10:00"}, "court": {"S": "B"}},
+    ]
