@@ -1,11 +1,15 @@
-"""Powertools' event handler for the orchestrator, without the resolvers it does not use.
+"""Powertools' event handler for the orchestrator, without the resolvers and event classes it does not use.
 
-The package `aws_lambda_powertools.event_handler` has an `__init__` that imports every resolver Powertools
-has (AppSync, AppSync events, Bedrock agents, VPC Lattice, function URLs ...) to re-export them. The
-orchestrator uses the HTTP API's alone (`event_handler.api_gateway`), and the rest cost its cold start
-about 20 ms (issue 15, docs/performance.md). So the package is registered without running its `__init__`:
-its submodules import as usual, and a name only that `__init__` defines is looked up by running it, the
-first time one is asked for, so nothing that imports it the usual way breaks.
+Two Powertools packages have an `__init__` that imports everything they hold to re-export it:
+- `aws_lambda_powertools.event_handler` imports every resolver (AppSync, AppSync events, Bedrock agents,
+  VPC Lattice, function URLs ...); the orchestrator uses the HTTP API's alone (`event_handler.api_gateway`);
+- `aws_lambda_powertools.utilities.data_classes` imports every event class (about 30: S3, SQS, Kafka,
+  CodePipeline with `tempfile`, Cognito ...); `api_gateway` asks it for seven, from five modules.
+
+The rest cost the orchestrator's cold start about 20 ms and 7 ms (issue 15, docs/performance.md). So each
+package is registered without running its `__init__`: its submodules import as usual, the names the HTTP
+resolver asks for come from the module that defines them, and any other name is looked up by running the
+real `__init__`, the first time one is asked for, so nothing that imports the package the usual way breaks.
 This module is imported first by orchestrator_function, before anything imports the event handler.
 """
 
@@ -16,38 +20,57 @@ import importlib.util
 import sys
 from typing import Any
 
-PACKAGE = "aws_lambda_powertools.event_handler"
-# What the package's __init__ re-exports from the HTTP resolvers' own module (Powertools' modules import
-# `Response` from the package itself).
-FROM_API_GATEWAY = {"ALBResolver", "APIGatewayHttpResolver", "ApiGatewayResolver", "APIGatewayRestResolver"}
-FROM_API_GATEWAY |= {"CORSConfig", "Response"}
+EVENT_HANDLER = "aws_lambda_powertools.event_handler"
+DATA_CLASSES = "aws_lambda_powertools.utilities.data_classes"
+
+# {package: {name its __init__ re-exports: the submodule defining it}}, for the names the HTTP resolver uses
+# (Powertools' modules import `Response` from the event handler package itself).
+HTTP_NAMES = {
+    EVENT_HANDLER: {
+        resolver: "api_gateway"
+        for resolver in ("ALBResolver", "APIGatewayHttpResolver", "ApiGatewayResolver", "APIGatewayRestResolver")
+    }
+    | {"CORSConfig": "api_gateway", "Response": "api_gateway"},
+    DATA_CLASSES: {
+        "ALBEvent": "alb_event",
+        "APIGatewayProxyEvent": "api_gateway_proxy_event",
+        "APIGatewayProxyEventV2": "api_gateway_proxy_event",
+        "BedrockAgentEvent": "bedrock_agent_event",
+        "LambdaFunctionUrlEvent": "lambda_function_url_event",
+        "VPCLatticeEvent": "vpc_lattice",
+        "VPCLatticeEventV2": "vpc_lattice",
+    },
+}
 
 
-def register() -> None:
-    if PACKAGE in sys.modules:
+def register(name: str, defined_in: dict[str, str]) -> None:
+    """Put package `name` in sys.modules without running its __init__ (see the module's docstring)."""
+    if name in sys.modules:
         return  # imported already (a test process, a local stack): nothing to save
-    spec = importlib.util.find_spec(PACKAGE)
+    spec = importlib.util.find_spec(name)
     if spec is None or spec.loader is None:
         return
     package = importlib.util.module_from_spec(spec)
     loader = spec.loader
 
-    def __getattr__(name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        if name in FROM_API_GATEWAY:
-            return getattr(importlib.import_module(f"{PACKAGE}.api_gateway"), name)
+    def __getattr__(attribute: str) -> Any:
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        if attribute in defined_in:
+            return getattr(importlib.import_module(f"{name}.{defined_in[attribute]}"), attribute)
         try:
-            return importlib.import_module(f"{PACKAGE}.{name}")  # a submodule: `import ... content_types`
+            return importlib.import_module(f"{name}.{attribute}")  # a submodule: `import ... content_types`
         except ModuleNotFoundError:
             pass
         del package.__dict__["__getattr__"]
         loader.exec_module(package)  # a name of the package's own: run its __init__ once, after all
-        return getattr(package, name)
+        return getattr(package, attribute)
 
     package.__dict__["__getattr__"] = __getattr__
-    sys.modules[PACKAGE] = package
-    sys.modules["aws_lambda_powertools"].event_handler = package
+    sys.modules[name] = package
+    parent, _, child = name.rpartition(".")
+    setattr(importlib.import_module(parent), child, package)
 
 
-register()
+for _package, _names in HTTP_NAMES.items():
+    register(_package, _names)

@@ -51,9 +51,13 @@ def test_the_orchestrator_loads_the_http_resolver_alone() -> None:
     assert f"{handler}.api_gateway" in modules
     others = {f"{handler}.{name}" for name in ("appsync", "bedrock_agent", "vpc_lattice", "lambda_function_url")}
     assert modules.isdisjoint(others), sorted(modules & others)
+    events = "aws_lambda_powertools.utilities.data_classes"
+    assert f"{events}.api_gateway_proxy_event" in modules
+    unused = {f"{events}.{name}" for name in ("s3_event", "sqs_event", "kafka_event", "code_pipeline_job_event")}
+    assert modules.isdisjoint(unused), sorted(modules & unused)
 
 
-def test_every_name_of_the_event_handler_package_is_still_there_when_asked_for() -> None:
+def test_every_name_of_the_event_handler_and_data_classes_packages_is_still_there_when_asked_for() -> None:
     code = textwrap.dedent(
         """
         import sys, orchestrator_function
@@ -61,6 +65,10 @@ def test_every_name_of_the_event_handler_package_is_still_there_when_asked_for()
         from aws_lambda_powertools.event_handler import api_gateway
         assert Response is api_gateway.Response and content_types.APPLICATION_JSON == "application/json"
         assert AppSyncResolver.__name__ == "AppSyncResolver"  # the package's own __init__ ran, once asked
+        from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2, SQSEvent, event_source
+        from aws_lambda_powertools.utilities.data_classes import api_gateway_proxy_event as proxy
+        assert APIGatewayProxyEventV2 is proxy.APIGatewayProxyEventV2 and callable(event_source)
+        assert SQSEvent.__name__ == "SQSEvent"
         print("ok")
         """
     )
