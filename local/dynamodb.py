@@ -30,7 +30,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from . import moto_answers, moto_projections, moto_queries, moto_transactions, template
+from . import moto_answers, moto_dispatch, moto_projections, moto_queries, moto_transactions, template
 
 LOCAL_REGION = "us-east-1"
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
@@ -379,13 +379,12 @@ class MotoApp:
     """
 
     def __init__(self, store: Store | None = None) -> None:
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-
+        moto_dispatch.install()  # a handler's methods are listed once, not for every request
         moto_transactions.install()  # a transaction's time grows with its items, not the table's
         moto_queries.install()  # and a Query's with its partition
         moto_answers.install()  # and an answer's with its items
         moto_projections.install()  # and a projection's with the attributes it keeps
-        self._moto = DomainDispatcherApplication(create_backend_app)
+        self._moto = moto_dispatch.dynamodb_app()  # DynamoDB's own app: no search among moto's backends
         self._store = store
         self.lock = threading.Lock()
         self.requests = RequestCounts()

@@ -221,3 +221,16 @@ def test_a_projected_query_answers_the_asked_attributes_only(dynamodb: Any, days
         {"sk": {"S": "SLOT#A#08:00"}, "court": {"S": "A"}},
         {"sk": {"S": "SLOT#B#10:00"}, "court": {"S": "B"}},
     ]
+
+
+def test_a_handler_lists_its_methods_once_and_the_same_as_moto() -> None:
+    from moto.core.utils import method_names_from_class
+    from moto.dynamodb.responses import DynamoHandler
+
+    from local import moto_dispatch
+
+    moto_dispatch.install()
+    listed = moto_dispatch._method_names(DynamoHandler)
+    assert listed == method_names_from_class(DynamoHandler)
+    assert {"query", "get_item", "batch_get_item", "transact_write_items"} <= set(listed)
+    assert moto_dispatch._method_names(DynamoHandler) is listed  # made once
