@@ -271,6 +271,56 @@ def test_the_cancel_and_the_claim_race_fifty_bookers_and_the_waiting_person_wins
     assert [b.user_id for b in club.upcoming("bob").bookings] == ["bob"]
 
 
+@pytest.mark.parametrize("release", ["cancel", "move"])
+def test_someone_joining_after_a_release_read_the_queue_still_gets_the_court(
+    release: str, club: BookingService, dynamodb: Any, table_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bob joins between the release's read of the (empty) queue and its write: the release must not free the
+    court under his entry. It reads again and hands it to him."""
+    from courtbooking import waitlist
+
+    booking = club.book(SLOT, "alice")
+    read_queue, joined = waitlist._queue, []
+
+    def read_then_bob_joins(service: BookingService, date: dt.date, time: str) -> Any:
+        answer = read_queue(service, date, time)
+        if not joined:
+            joined.append(True)
+            join(club, "bob")  # the slot is still alice's: bob waits
+        return answer
+
+    monkeypatch.setattr(waitlist, "_queue", read_then_bob_joins)
+    if release == "cancel":
+        club.cancel("alice", booking.booking_id)
+    else:
+        club.move("alice", booking.booking_id, f"{SAT.isoformat()}T20:00|Court B")
+    assert holder(dynamodb, table_name) == "bob"
+    [entry] = Waitlist(club).entries("bob").entries
+    assert (entry.status, entry.claimed_court) == ("claimed", "Court B")
+
+
+def test_a_court_freed_after_a_join_read_it_taken_is_said_to_be_free_and_nothing_waits(
+    club: BookingService, dynamodb: Any, table_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alice cancels between Bob's join reading her slot as taken and his write: no entry may wait on a free
+    court (nobody would ever claim it for him). His join reads again and tells him to book it."""
+    booking = club.book(SLOT, "alice")
+    read_day, cancelled = Waitlist._refuse_if_free, []
+
+    def read_then_alice_cancels(self: Waitlist, *args: Any) -> Any:
+        answer = read_day(self, *args)
+        if not cancelled:
+            cancelled.append(club.cancel("alice", booking.booking_id))
+        return answer
+
+    monkeypatch.setattr(Waitlist, "_refuse_if_free", read_then_alice_cancels)
+    with pytest.raises(SlotFree, match="free"):
+        join(club, "bob")
+    assert holder(dynamodb, table_name) is None
+    assert Waitlist(club).entries("bob").entries == []
+    assert [i for i in table_items(dynamodb, table_name) if i["pk"]["S"].startswith("WAIT#")] == []
+
+
 # --- faults: nothing lost, nothing doubled --------------------------------------------------------------------------
 
 

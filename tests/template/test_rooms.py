@@ -38,7 +38,9 @@ FUNCTIONS = sorted(p for p in (ROOT / "functions").iterdir() if p.is_dir() and n
 # the rest, so that the parser's cold start creates only its own classes; the second module's header costs lines.
 # 4800 since BookingService reads by keys in one place (_batch_items, also the series' bookings): the same start
 # on nearby days is one BatchGetItem, not a Query per day (issue 15: a chat whose start is taken made four reads).
-LAYER_MAX_LINES = 4800
+# 4850 since a join and a release that race check what each read (waitlist.Claims.unchanged, the join's
+# slot checks): the rule is the claim's, inside the release's transaction, so it is the layer's.
+LAYER_MAX_LINES = 4850
 
 
 def python_files(folder: Path) -> list[Path]:

@@ -469,7 +469,7 @@ class BookingService:
             if admin:
                 inbox = self._inbox or conversations_table_name()
                 items.append(notice_update(inbox, cancelled, by, reason, now, int(self._expires(now)["N"])))
-            reasons = self._transact([*items, *(claim.items if claim else [])])
+            reasons = self._transact([*items, *(claim.items if claim else claims.unchanged)])
             if reasons is None:
                 said = words.cancelled_for_holder(booking) if admin else words.cancelled(booking)
                 return cancelled.model_copy(update={"message": said})
@@ -551,6 +551,9 @@ class BookingService:
                     claim.drop("claim closed")
                 items += claim.items
                 roles += claim.roles
+            else:
+                items += claims.unchanged  # nobody waiting joined since: else read again (a "queue" failure)
+                roles += ["queue"] * len(claims.unchanged)
             reasons = self._transact(items)
             if reasons is None:
                 return moved

@@ -26,6 +26,11 @@ at an overlapping time, and has room in the week (MAX_BOOKINGS_PER_WEEK: read fi
 transaction's condition). A claim whose items fail for any other reason passes that waiter over, and
 the release's last two attempts make no claim: whoever waits, the holder's cancel or move gets through.
 One release makes at most one claim; a closure's cancels make none (the court is closed).
+
+A join and a release racing each other: the join's transaction checks that each slot item it read as taken
+is still there, and a release that claims nothing checks that each queue it read is at the version read.
+Whichever commits second fails its check and reads again, so an entry is never left waiting on a court
+that was freed while it joined: the joiner is told the court is free, or the release hands it to them.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from . import words
 from .contracts import WaitlistEntries, WaitlistEntry, WaitlistJoinRequest
 from .errors import AlreadyBooked, InvalidRequest, LimitReached, NotFound, ServiceUnavailable, SlotFree
 from .inbox import claim_notice
-from .keys import MAX_WRITE_ATTEMPTS, backoff
+from .keys import MAX_WRITE_ATTEMPTS, backoff, day_key, slot_key
 from .models import Booking
 from .weeks import week_key, week_of
 
@@ -100,13 +105,23 @@ class Claims:
         self.releaser = releaser  # who frees the court (an admin's cancel: the admin): never its claimant
         self.passed: set[str] = set()
         self._tries: dict[str, int] = {}
+        self.unchanged: list[dict[str, Any]] = []  # with no claim: the release's checks that nobody joined since
 
     def plan(self, released: Booking, units: list[str], now: dt.datetime, attempt: int) -> Claim | None:
         """The claim of this attempt, on the booking as just read. The last two attempts make none: whatever
-        the waiters' items do, the release itself always gets through."""
+        the waiters' items do, the release itself always gets through.
+
+        With no claim, `unchanged` holds a ConditionCheck of each queue read (its version as read): a person
+        who joins between that read and the release makes the release read again and hand them the court,
+        instead of freeing it under an entry that waits for it."""
+        self.unchanged = []
         if not self.enabled or not units or attempt >= MAX_WRITE_ATTEMPTS - 2:
             return None
-        return plan_claim(self.service, released, units, now, self.passed, self.releaser)
+        read: dict[str, int | None] = {}
+        claim = plan_claim(self.service, released, units, now, self.passed, self.releaser, read)
+        if claim is None:
+            self.unchanged = [_queue_unchanged(self.service, released.date, t, v) for t, v in read.items()]
+        return claim
 
     def learn(self, claim: Claim | None, reasons: list[dict[str, Any]]) -> None:
         """After a cancelled transaction: pass over an entry that cannot have it (its week is full, the court
@@ -134,13 +149,18 @@ def plan_claim(
     now: dt.datetime,
     passed: set[str],
     releaser: str | None = None,
+    read: dict[str, int | None] | None = None,
 ) -> Claim | None:
     """The claim of the first eligible entry waiting for a start among the freed `units` of `released`'s court
-    that day (one strongly consistent Query per start), or None when nobody can have it."""
+    that day (one strongly consistent Query per start), or None when nobody can have it. `read` gets each
+    start's QUEUE version as read."""
     freed = set(units)
     waiting: list[tuple[str, WaitlistEntry]] = []
     for start in units:
-        for item in _queue(service, released.date, start)[1]:
+        version, items = _queue(service, released.date, start)
+        if read is not None:
+            read[start] = version
+        for item in items:
             entry = _entry_from(item)
             if entry.entry_id in passed or entry.user_id in (released.user_id, releaser):
                 continue
@@ -287,7 +307,7 @@ class Waitlist:
                 status="waiting",
             )
             self._refuse_if_held(request.user_id, entry, now)
-            self._refuse_if_free(entry, court, now)
+            still_taken = self._refuse_if_free(entry, court, now)
             live = [e for e in self._shown(mine, now) if e.status == "waiting"]
             if len(live) >= self.facility.waitlist_max_per_person:
                 raise LimitReached(self.facility.waitlist_max_per_person, words.waitlist_person_limit(len(live)))
@@ -296,7 +316,8 @@ class Waitlist:
             if len(ahead) >= self.facility.waitlist_max_per_slot:
                 limit = self.facility.waitlist_max_per_slot
                 raise LimitReached(limit, words.waitlist_slot_full(limit, entry.date, entry.time))
-            if service._transact(self._join_items(entry, start, queue_version, mine, list_version)) is None:
+            items = self._join_items(entry, start, queue_version, mine, list_version)
+            if service._transact([*items, *still_taken]) is None:
                 lasts = None if request.until is None else self._wall(until)
                 # ahead in line: other people whose entries could take the same court (any court, or this one)
                 rivals = {
@@ -305,7 +326,7 @@ class Waitlist:
                     if e.user_id != entry.user_id and (court is None or e.court in (None, court))
                 }
                 return entry.model_copy(update={"message": words.waitlist_joined(entry, len(rivals), lasts)})
-            backoff()  # someone joined or left this start, or this person's list changed: read both again
+            backoff()  # someone joined or left this start, a court was freed, or this person's list changed
         raise ServiceUnavailable(words.TOO_BUSY_WAITLIST)
 
     def entries(self, user_id: str) -> WaitlistEntries:
@@ -374,12 +395,27 @@ class Waitlist:
             raise AlreadyBooked(held.message, words.waitlist_holds_it(held.message))
         raise AlreadyBooked(held.message.rstrip("."))
 
-    def _refuse_if_free(self, entry: WaitlistEntry, court: str | None, now: dt.datetime) -> None:
+    def _refuse_if_free(self, entry: WaitlistEntry, court: str | None, now: dt.datetime) -> list[dict[str, Any]]:
+        """SlotFree when a court the entry waits for is free; else a ConditionCheck of each slot item read as
+        taken, for the join's transaction: a release between this read and the join makes it read again."""
         taken, closed = self.service._day(entry.date)
         units = self.schedule.units(entry.time, entry.duration_minutes)
+        checks = []
         for name in [court] if court else self.facility.courts:
             if all((name, u) not in taken and (name, u) not in closed for u in units):
                 raise SlotFree(words.waitlist_slot_free(name, entry.date, entry.time))
+            checks += [
+                {
+                    "ConditionCheck": {
+                        "TableName": self.service._table,
+                        "Key": {"pk": {"S": day_key(entry.date)}, "sk": {"S": slot_key(u, name)}},
+                        "ConditionExpression": "attribute_exists(pk)",
+                    }
+                }
+                for u in units
+                if (name, u) in taken
+            ]
+        return checks
 
     def _join_items(
         self,
@@ -454,6 +490,19 @@ def _queue_bump(service: BookingService, date: dt.date, time: str) -> dict[str, 
             "ExpressionAttributeValues": {":one": {"N": "1"}},
         }
     }
+
+
+def _queue_unchanged(service: BookingService, date: dt.date, time: str, version: int | None) -> dict[str, Any]:
+    """A ConditionCheck that the start's QUEUE is at the version read: nobody joined or left since."""
+    condition, values = _as_read(version)
+    check: dict[str, Any] = {
+        "TableName": service._table,
+        "Key": {"pk": {"S": queue_pk(date, time)}, "sk": {"S": QUEUE}},
+        "ConditionExpression": condition,
+    }
+    if values:
+        check["ExpressionAttributeValues"] = values
+    return {"ConditionCheck": check}
 
 
 def _as_read(version: int | None) -> tuple[str, dict[str, Any]]:
