@@ -321,6 +321,18 @@ def test_a_court_freed_after_a_join_read_it_taken_is_said_to_be_free_and_nothing
     assert [i for i in table_items(dynamodb, table_name) if i["pk"]["S"].startswith("WAIT#")] == []
 
 
+def test_joining_any_court_of_a_forty_court_club_taken_for_three_hours_is_one_transaction(
+    club: BookingService,
+) -> None:
+    """The join checks one slot item per court, not every hour of every court (120 items here, past
+    DynamoDB's 100 a transaction, which would be a 500 instead of a place in line)."""
+    big = with_facility(club, courts=tuple(f"Court {n}" for n in range(1, 41)))
+    for n in range(1, 41):
+        big.book(f"{SAT.isoformat()}T17:00|Court {n}", f"player-{n}", 180)
+    entry = join(big, "bob", court=None, time="17:00", duration_minutes=180)
+    assert (entry.status, entry.court, entry.duration_minutes) == ("waiting", None, 180)
+
+
 # --- faults: nothing lost, nothing doubled --------------------------------------------------------------------------
 
 

@@ -469,7 +469,8 @@ class BookingService:
             if admin:
                 inbox = self._inbox or conversations_table_name()
                 items.append(notice_update(inbox, cancelled, by, reason, now, int(self._expires(now)["N"])))
-            reasons = self._transact([*items, *(claim.items if claim else claims.unchanged)])
+            # the claim's items last: Claims.learn reads their reasons from the tail
+            reasons = self._transact([*items, *claims.unchanged, *(claim.items if claim else [])])
             if reasons is None:
                 said = words.cancelled_for_holder(booking) if admin else words.cancelled(booking)
                 return cancelled.model_copy(update={"message": said})
@@ -546,14 +547,13 @@ class BookingService:
             roles = ["slot"] * len(takes) + ["booking"] + ["release"] * len(releases) + ["closed"]
             roles += ["week", "old week"][: len(weeks)]
             roles.append("active")
-            if claim is not None:
+            items += claims.unchanged  # nobody joined the other queues since: else read again (a "queue" failure)
+            roles += ["queue"] * len(claims.unchanged)
+            if claim is not None:  # last: Claims.learn reads its items' reasons from the tail
                 if (claim.booking.date, claim.booking.court) == (date, court):  # one marker, checked once (above)
                     claim.drop("claim closed")
                 items += claim.items
                 roles += claim.roles
-            else:
-                items += claims.unchanged  # nobody waiting joined since: else read again (a "queue" failure)
-                roles += ["queue"] * len(claims.unchanged)
             reasons = self._transact(items)
             if reasons is None:
                 return moved

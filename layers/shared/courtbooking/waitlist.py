@@ -27,10 +27,11 @@ transaction's condition). A claim whose items fail for any other reason passes t
 the release's last two attempts make no claim: whoever waits, the holder's cancel or move gets through.
 One release makes at most one claim; a closure's cancels make none (the court is closed).
 
-A join and a release racing each other: the join's transaction checks that each slot item it read as taken
-is still there, and a release that claims nothing checks that each queue it read is at the version read.
-Whichever commits second fails its check and reads again, so an entry is never left waiting on a court
-that was freed while it joined: the joiner is told the court is free, or the release hands it to them.
+A join and a release racing each other: the join's transaction checks, per court, that a slot item it
+read as taken is still there, and a release checks that each queue it read (but the one it claims from)
+is at the version read. Whichever commits second fails its check and reads again, so a join in between
+ends as if it had come before or after the release: the joiner is told the court is free, or the release
+hands it to them (the first eligible, as always; a release still makes at most one claim).
 """
 
 from __future__ import annotations
@@ -111,16 +112,16 @@ class Claims:
         """The claim of this attempt, on the booking as just read. The last two attempts make none: whatever
         the waiters' items do, the release itself always gets through.
 
-        With no claim, `unchanged` holds a ConditionCheck of each queue read (its version as read): a person
-        who joins between that read and the release makes the release read again and hand them the court,
-        instead of freeing it under an entry that waits for it."""
+        `unchanged` holds a ConditionCheck of each queue read (its version as read) but the claimed start's
+        (the claim writes that one): a person who joins between that read and the release makes the release
+        read again and hand them the court, instead of freeing it under an entry that waits for it."""
         self.unchanged = []
         if not self.enabled or not units or attempt >= MAX_WRITE_ATTEMPTS - 2:
             return None
         read: dict[str, int | None] = {}
         claim = plan_claim(self.service, released, units, now, self.passed, self.releaser, read)
-        if claim is None:
-            self.unchanged = [_queue_unchanged(self.service, released.date, t, v) for t, v in read.items()]
+        claimed = claim.entry.time if claim else None
+        self.unchanged = [_queue_unchanged(self.service, released.date, t, v) for t, v in read.items() if t != claimed]
         return claim
 
     def learn(self, claim: Claim | None, reasons: list[dict[str, Any]]) -> None:
@@ -396,25 +397,28 @@ class Waitlist:
         raise AlreadyBooked(held.message.rstrip("."))
 
     def _refuse_if_free(self, entry: WaitlistEntry, court: str | None, now: dt.datetime) -> list[dict[str, Any]]:
-        """SlotFree when a court the entry waits for is free; else a ConditionCheck of each slot item read as
-        taken, for the join's transaction: a release between this read and the join makes it read again."""
+        """SlotFree when a court the entry waits for is free; else, for the join's transaction, a ConditionCheck
+        per court that one slot item read as taken is still there (one keeps the court from being free, and a
+        transaction holds at most 100 items): a release between this read and the join makes it read again.
+        A court shut by a closure alone gets none (a reopen makes no claim either)."""
         taken, closed = self.service._day(entry.date)
         units = self.schedule.units(entry.time, entry.duration_minutes)
         checks = []
         for name in [court] if court else self.facility.courts:
-            if all((name, u) not in taken and (name, u) not in closed for u in units):
+            held = [u for u in units if (name, u) in taken]
+            if not held and all((name, u) not in closed for u in units):
                 raise SlotFree(words.waitlist_slot_free(name, entry.date, entry.time))
-            checks += [
-                {
-                    "ConditionCheck": {
-                        "TableName": self.service._table,
-                        "Key": {"pk": {"S": day_key(entry.date)}, "sk": {"S": slot_key(u, name)}},
-                        "ConditionExpression": "attribute_exists(pk)",
+            if held:
+                key = {"pk": {"S": day_key(entry.date)}, "sk": {"S": slot_key(held[0], name)}}
+                checks.append(
+                    {
+                        "ConditionCheck": {
+                            "TableName": self.service._table,
+                            "Key": key,
+                            "ConditionExpression": "attribute_exists(pk)",
+                        }
                     }
-                }
-                for u in units
-                if (name, u) in taken
-            ]
+                )
         return checks
 
     def _join_items(
