@@ -521,9 +521,13 @@ class PersistedRun(RunCommand):
     def kill_all(self, everything: bool) -> None:
         """kill -9 of the run command's process group; with `everything`, of moto and every worker as well.
 
-        With `everything` the others die first: killed after the run command, moto would see its
-        lifeline close and could write its snapshot before its own kill arrived (CI saw it once).
+        With `everything` the run command is stopped first (SIGSTOP), then the others die, then it does:
+        killed after the run command, moto would see its lifeline close and could write its snapshot before
+        its own kill arrived (CI saw it once); killed while the run command ran, moto would be started again
+        by it. Stopped, the run command neither notices nor closes anything until its own SIGKILL.
         """
+        if everything and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGSTOP)
         for pid in descendants(self.process.pid) if everything else []:
             with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
