@@ -8,16 +8,21 @@ Two Powertools packages have an `__init__` that imports everything they hold to 
 
 The rest cost the orchestrator's cold start about 20 ms and 7 ms (issue 15, docs/performance.md). So each
 package is registered without running its `__init__`: its submodules import as usual, the names the HTTP
-resolver asks for come from the module that defines them, and any other name is looked up by running the
-real `__init__`, the first time one is asked for, so nothing that imports the package the usual way breaks.
+resolver asks for come from the module that defines them, any other name the `__init__` re-exports
+(`from .sqs_event import SQSEvent`) from its submodule, read off the `__init__`'s source without running
+it, and a name the `__init__` defines itself by running it, the first time one is asked for. So nothing
+that imports the package the usual way breaks.
 This module is imported first by orchestrator_function, before anything imports the event handler.
 """
 
 from __future__ import annotations
 
+import ast
+import functools
 import importlib
 import importlib.util
 import sys
+from pathlib import Path
 from typing import Any
 
 EVENT_HANDLER = "aws_lambda_powertools.event_handler"
@@ -56,20 +61,43 @@ def register(name: str, defined_in: dict[str, str]) -> None:
     def __getattr__(attribute: str) -> Any:
         if attribute.startswith("__"):
             raise AttributeError(attribute)
-        if attribute in defined_in:
-            return getattr(importlib.import_module(f"{name}.{defined_in[attribute]}"), attribute)
+        module = defined_in.get(attribute) or _reexported(spec.origin).get(attribute)
+        if module is not None:  # `from .module import attribute` in the __init__: from that module alone
+            value = getattr(importlib.import_module(f"{name}.{module}"), attribute)
+            setattr(package, attribute, value)  # bound as the __init__ binds it (over a submodule of that name)
+            return value
         try:
             return importlib.import_module(f"{name}.{attribute}")  # a submodule: `import ... content_types`
         except ModuleNotFoundError:
             pass
         del package.__dict__["__getattr__"]
-        loader.exec_module(package)  # a name of the package's own: run its __init__ once, after all
+        try:
+            loader.exec_module(package)  # a name the __init__ defines itself: run it once, after all
+        except BaseException:
+            package.__dict__["__getattr__"] = __getattr__  # half run: lazy again, as before it
+            raise
         return getattr(package, attribute)
 
     package.__dict__["__getattr__"] = __getattr__
     sys.modules[name] = package
     parent, _, child = name.rpartition(".")
     setattr(importlib.import_module(parent), child, package)
+
+
+@functools.cache
+def _reexported(init: str | None) -> dict[str, str]:
+    """{name: submodule} of a package __init__'s `from .submodule import name` lines, read, not run: a module
+    that imports a name from its own package while it loads (data_classes.sqs_event imports S3Event) gets it
+    without the __init__ running, which would import that very module again half-loaded."""
+    if init is None:
+        return {}
+    tree = ast.parse(Path(init).read_text(encoding="utf-8"))
+    return {
+        alias.asname or alias.name: node.module
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module
+        for alias in node.names
+    }
 
 
 for _package, _names in HTTP_NAMES.items():

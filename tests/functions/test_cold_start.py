@@ -64,11 +64,15 @@ def test_every_name_of_the_event_handler_and_data_classes_packages_is_still_ther
         from aws_lambda_powertools.event_handler import AppSyncResolver, Response, content_types
         from aws_lambda_powertools.event_handler import api_gateway
         assert Response is api_gateway.Response and content_types.APPLICATION_JSON == "application/json"
-        assert AppSyncResolver.__name__ == "AppSyncResolver"  # the package's own __init__ ran, once asked
+        assert AppSyncResolver.__name__ == "AppSyncResolver"  # from the submodule the package's __init__ names
         from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2, SQSEvent, event_source
         from aws_lambda_powertools.utilities.data_classes import api_gateway_proxy_event as proxy
         assert APIGatewayProxyEventV2 is proxy.APIGatewayProxyEventV2 and callable(event_source)
         assert SQSEvent.__name__ == "SQSEvent"
+        from aws_lambda_powertools.utilities.batch import BatchProcessor  # imports data_classes.sqs_event itself
+        from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord  # which asks for S3Event
+        import aws_lambda_powertools.utilities.data_classes as events
+        assert callable(BatchProcessor) and SQSRecord.__name__ == "SQSRecord" and callable(events.event_source)
         print("ok")
         """
     )
