@@ -47,7 +47,7 @@ from .errors import (
     TooLate,
 )
 from .inbox import notice_update
-from .keys import MAX_WRITE_ATTEMPTS, backoff, booking_key, day_key, slot_key, user_key
+from .keys import MAX_WRITE_ATTEMPTS, backoff, booking_key, day_key, slot_item_key, user_key
 from .models import Booking, Canceller, HistoryWhen, Slot
 from .schedule import Schedule, fits, minutes_of, starts_in
 from .waitlist import Claim, Claims
@@ -97,9 +97,7 @@ class BookingService:
             "ExpressionAttributeNames": {"#t": "time", "#cl": "closures"},
             "ConsistentRead": True,
         }
-        items = self._query_all(kwargs)
-        taken = {(i["court"]["S"], i["time"]["S"]) for i in items if i["sk"]["S"].startswith("SLOT#")}
-        return taken, closures.closed_units(items)
+        return _taken_and_closed(self._query_all(kwargs))
 
     def availability(self, query: AvailabilityQuery) -> Availability:
         """Free slots matching the query, and the nearest alternatives when none match."""
@@ -170,11 +168,9 @@ class BookingService:
         """The asked start on the nearest other days that have it free: after the asked day first, then
         before it, never in the past or beyond the horizon. One read for all the days looked at: a
         BatchGetItem of that start's slot items and the courts' closed-hours markers, not a Query per day."""
+        nearby = (date + dt.timedelta(days=offset) for offset in (1, -1, 2, -2, 3, -3))
         days = [
-            date + dt.timedelta(days=offset)
-            for offset in (1, -1, 2, -2, 3, -3)
-            if not self.schedule.date_problem(date + dt.timedelta(days=offset), now)
-            and time in self.schedule.starts(duration, date + dt.timedelta(days=offset))
+            d for d in nearby if not self.schedule.date_problem(d, now) and time in self.schedule.starts(duration, d)
         ]
         courts = [c for c in self.facility.courts if court in (None, c)]
         units = self.schedule.units(time, duration)
@@ -184,7 +180,7 @@ class BookingService:
             for c in courts
             for key in (
                 closures.marker_key(day, c),
-                *({"pk": {"S": day_key(day)}, "sk": {"S": slot_key(u, c)}} for u in units),
+                *(slot_item_key(day, u, c) for u in units),
             )
         ]
         by_day: dict[str, list[dict[str, Any]]] = {}
@@ -194,12 +190,10 @@ class BookingService:
             by_day.setdefault(item["pk"]["S"], []).append(item)
         found: list[Slot] = []
         for day in days:
-            items = by_day.get(day_key(day), [])
-            taken = {(i["court"]["S"], i["time"]["S"]) for i in items if i["sk"]["S"].startswith("SLOT#")}
-            unavailable = taken | closures.closed_units(items).keys()
+            taken, closed = _taken_and_closed(by_day.get(day_key(day), []))
             free = [
                 s
-                for s in self._free_slots(day, duration, now, unavailable)
+                for s in self._free_slots(day, duration, now, taken | closed.keys())
                 if s.time == time and court in (None, s.court)
             ]
             if free:
@@ -597,7 +591,7 @@ class BookingService:
             {
                 "Delete": {
                     "TableName": self._table,
-                    "Key": {"pk": {"S": day_key(booking.date)}, "sk": {"S": slot_key(unit, booking.court)}},
+                    "Key": slot_item_key(booking.date, unit, booking.court),
                     "ConditionExpression": "booking_id = :id AND user_id = :u",
                     "ExpressionAttributeValues": _mine(booking),
                 }
@@ -627,8 +621,7 @@ class BookingService:
             **_summary(booking, starts_at),
         }
         items = [
-            {"pk": {"S": day_key(booking.date)}, "sk": {"S": slot_key(unit, booking.court)}, "time": {"S": unit}}
-            | common
+            slot_item_key(booking.date, unit, booking.court) | {"time": {"S": unit}} | common
             for unit in self.schedule.units(booking.time, booking.duration_minutes)
         ]
         record = booking_key(booking.booking_id) | common
@@ -831,6 +824,12 @@ class BookingService:
             raise
         except BotoCoreError as exc:
             raise ServiceUnavailable(words.dynamodb_unreachable(type(exc).__name__)) from exc
+
+
+def _taken_and_closed(items: list[dict[str, Any]]) -> tuple[set[tuple[str, str]], dict[tuple[str, str], ClosedInfo]]:
+    """(court, HH:MM) booked, and closed with the closure shutting each, from a day's slot items and markers."""
+    taken = {(i["court"]["S"], i["time"]["S"]) for i in items if i["sk"]["S"].startswith("SLOT#")}
+    return taken, closures.closed_units(items)
 
 
 # The booking item is still as read: its owner's, and its sequence unchanged (absent: 0, written before sequences).

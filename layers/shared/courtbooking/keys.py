@@ -30,6 +30,11 @@ def slot_key(time: str, court: str) -> str:
     return f"SLOT#{time}#{court}"
 
 
+def slot_item_key(date: dt.date, time: str, court: str) -> dict[str, Any]:
+    """The key of the slot item of `court` at `time` that day (present: that slot is booked)."""
+    return {"pk": {"S": day_key(date)}, "sk": {"S": slot_key(time, court)}}
+
+
 def user_key(user_id: str) -> dict[str, Any]:
     """The item holding a user's upcoming bookings (the per-user limit, "my bookings")."""
     return {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "ACTIVE"}}

@@ -45,7 +45,7 @@ from . import words
 from .contracts import WaitlistEntries, WaitlistEntry, WaitlistJoinRequest
 from .errors import AlreadyBooked, InvalidRequest, LimitReached, NotFound, ServiceUnavailable, SlotFree
 from .inbox import claim_notice
-from .keys import MAX_WRITE_ATTEMPTS, backoff, day_key, slot_key
+from .keys import MAX_WRITE_ATTEMPTS, backoff, slot_item_key
 from .models import Booking
 from .weeks import week_key, week_of
 
@@ -409,16 +409,8 @@ class Waitlist:
             if not held and all((name, u) not in closed for u in units):
                 raise SlotFree(words.waitlist_slot_free(name, entry.date, entry.time))
             if held:
-                key = {"pk": {"S": day_key(entry.date)}, "sk": {"S": slot_key(held[0], name)}}
-                checks.append(
-                    {
-                        "ConditionCheck": {
-                            "TableName": self.service._table,
-                            "Key": key,
-                            "ConditionExpression": "attribute_exists(pk)",
-                        }
-                    }
-                )
+                key = slot_item_key(entry.date, held[0], name)
+                checks.append(_condition_check(self.service, key, "attribute_exists(pk)"))
         return checks
 
     def _join_items(
@@ -448,7 +440,7 @@ class Waitlist:
             {
                 "Update": {
                     "TableName": table,
-                    "Key": {"pk": {"S": queue_pk(entry.date, entry.time)}, "sk": {"S": QUEUE}},
+                    "Key": _queue_key(entry.date, entry.time),
                     "UpdateExpression": "SET version = :next",
                     "ConditionExpression": queue_condition,
                     "ExpressionAttributeValues": queue_values | {":next": {"N": str((queue_version or 0) + 1)}},
@@ -489,7 +481,7 @@ def _queue_bump(service: BookingService, date: dt.date, time: str) -> dict[str, 
     return {
         "Update": {
             "TableName": service._table,
-            "Key": {"pk": {"S": queue_pk(date, time)}, "sk": {"S": QUEUE}},
+            "Key": _queue_key(date, time),
             "UpdateExpression": "ADD version :one",
             "ExpressionAttributeValues": {":one": {"N": "1"}},
         }
@@ -498,15 +490,20 @@ def _queue_bump(service: BookingService, date: dt.date, time: str) -> dict[str, 
 
 def _queue_unchanged(service: BookingService, date: dt.date, time: str, version: int | None) -> dict[str, Any]:
     """A ConditionCheck that the start's QUEUE is at the version read: nobody joined or left since."""
-    condition, values = _as_read(version)
-    check: dict[str, Any] = {
-        "TableName": service._table,
-        "Key": {"pk": {"S": queue_pk(date, time)}, "sk": {"S": QUEUE}},
-        "ConditionExpression": condition,
-    }
+    return _condition_check(service, _queue_key(date, time), *_as_read(version))
+
+
+def _condition_check(
+    service: BookingService, key: dict[str, Any], condition: str, values: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    check: dict[str, Any] = {"TableName": service._table, "Key": key, "ConditionExpression": condition}
     if values:
-        check["ExpressionAttributeValues"] = values
+        check["ExpressionAttributeValues"] = values  # DynamoDB refuses an empty map
     return {"ConditionCheck": check}
+
+
+def _queue_key(date: dt.date, time: str) -> dict[str, Any]:
+    return {"pk": {"S": queue_pk(date, time)}, "sk": {"S": QUEUE}}
 
 
 def _as_read(version: int | None) -> tuple[str, dict[str, Any]]:
